@@ -1,0 +1,39 @@
+"""One base exception for everything the library refuses; the CLI turns it into a message."""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base class: a clear message for the user, and an exit code for the CLI."""
+
+    exit_code = 1
+
+
+class CorpusError(KgError):
+    """An article cannot be read or added (encoding, empty, malformed front matter)."""
+
+
+class DuplicateArticleError(CorpusError):
+    """The article is already in the corpus (same normalised text)."""
+
+    def __init__(self, message: str, existing: str) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+class ExtractionError(KgError):
+    """The extractor failed on one article."""
+
+
+class StoreError(KgError):
+    """The store cannot be opened, read or written (disk, lock, remote server)."""
+
+
+class QueryError(KgError):
+    """A SPARQL query is malformed, unknown, or misses a parameter."""
+
+    exit_code = 2
+
+
+class ValidationFailed(KgError):
+    """SHACL validation found violations."""

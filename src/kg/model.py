@@ -1,0 +1,126 @@
+"""Plain, immutable records that flow between the stages.
+
+Facts hold character offsets into the article text, never live spaCy objects, so they
+pickle across processes and compare by value in tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+# The contract's vocabularies (../shared/eval/CONTRACT.md); the ontology has a term for each.
+CATEGORIES = ("Lender", "Platform", "Regulator", "Regulation", "Product", "Place", "Organization", "Person", "Market")
+PREDICATES = (
+    "subsidiaryOf", "shareholderOf", "operates", "partnerOf", "locatedIn",
+    "issuedBy", "penalizedBy", "acquired", "renamedTo",
+)
+METRICS = (
+    "RegisteredCapital", "LoanBalance", "LoanIssuance", "Revenue", "NetProfit", "TotalAssets",
+    "CompanyCount", "GMV", "DAU", "MAU", "MonthlyBuyers", "Users", "InterestRate", "PenaltyAmount",
+    "LoanBalanceRank", "LoanIssuanceRank", "RevenueRank", "NetProfitRank",
+)
+EVENT_TYPES = (
+    "LicenseGranted", "LicenseRevoked", "CapitalIncrease", "Penalty", "RegulationIssued",
+    "RegulationEffective", "Acquisition", "Renaming",
+)
+UNITS = ("CNY", "count", "percent", "rank")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One corpus article: its text exactly as stored and what its front matter says."""
+
+    id: str
+    title: str
+    text: str
+    outlet: str | None = None
+    source_url: str | None = None
+    published: date | None = None
+    language: str = "zh"
+    path: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Changes when anything that extraction reads changes."""
+        h = hashlib.sha256()
+        for part in (self.id, self.title, self.text, self.published.isoformat() if self.published else ""):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence a fact was read from, with its offsets in the article text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A thing the article speaks of, linked to one IRI across articles."""
+
+    id: str  # IRI
+    name: str  # canonical name, the full legal name where known
+    category: str  # one of CATEGORIES
+    kind: str | None = None  # a finer ontology class (OnlineMicroLender, Bank, BNPLProduct...)
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Span, ...] = ()
+    name_en: str | None = None
+    wikidata: str | None = None
+    registry_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Relation:
+    subject: str  # entity IRI
+    predicate: str  # one of PREDICATES
+    object: str  # entity IRI
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Observation:
+    subject: str
+    metric: str  # one of METRICS
+    value: float
+    unit: str  # one of UNITS
+    period: str  # ISO 8601 prefix: 2025, 2025-Q2, 2025-H1, 2025-12, 2025-12-22 ('' when unknown)
+    evidence: Evidence
+    change_yoy: float | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str  # one of EVENT_TYPES
+    subject: str
+    evidence: Evidence
+    object: str | None = None  # authority, acquired company, new name, regulation...
+    date: str = ""
+    value_before: float | None = None
+    value_after: float | None = None
+    amount: float | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one article states, as the graph will hold it."""
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    observations: tuple[Observation, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    def entity(self, iri: str) -> Entity | None:
+        return next((e for e in self.entities if e.id == iri), None)

@@ -1,0 +1,136 @@
+"""The ontology's terms as a typed namespace: a typo raises instead of minting a wrong IRI.
+
+tests/test_vocab.py keeps this list and ontology/kg.ttl in step, both ways.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+from kg.iri import ONTOLOGY
+
+
+class KG(DefinedNamespace):
+    _NS = Namespace(ONTOLOGY)
+    _fail = True
+
+    # categories (the contract's) and finer kinds
+    Organization: URIRef
+    Lender: URIRef
+    MicroLender: URIRef
+    OnlineMicroLender: URIRef
+    ConsumerFinanceCompany: URIRef
+    Bank: URIRef
+    TrustCompany: URIRef
+    P2PLender: URIRef
+    Platform: URIRef
+    Regulator: URIRef
+    Court: URIRef
+    Regulation: URIRef
+    Product: URIRef
+    BNPLProduct: URIRef
+    CashLoanProduct: URIRef
+    Place: URIRef
+    Person: URIRef
+    Market: URIRef
+
+    # relations between entities (with inverses)
+    subsidiaryOf: URIRef
+    hasSubsidiary: URIRef
+    shareholderOf: URIRef
+    hasShareholder: URIRef
+    operates: URIRef
+    operatedBy: URIRef
+    partnerOf: URIRef
+    locatedIn: URIRef
+    locationOf: URIRef
+    issuedBy: URIRef
+    issued: URIRef
+    penalizedBy: URIRef
+    penalized: URIRef
+    acquired: URIRef
+    acquiredBy: URIRef
+    renamedTo: URIRef
+    renamedFrom: URIRef
+
+    # entity annotations
+    registryKey: URIRef
+    wikidataId: URIRef
+    documentNumber: URIRef
+
+    # articles, sentences, mentions, provenance
+    Article: URIRef
+    Sentence: URIRef
+    Mention: URIRef
+    RelationStatement: URIRef
+    ExtractionActivity: URIRef
+    outlet: URIRef
+    sourceUrl: URIRef
+    contentHash: URIRef
+    extractorVersion: URIRef
+    inArticle: URIRef
+    text: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
+    mentionOf: URIRef
+    mentionedIn: URIRef
+
+    # observations (RDF Data Cube)
+    Observation: URIRef
+    Metric: URIRef
+    Unit: URIRef
+    dataset: URIRef
+    structure: URIRef
+    observedEntity: URIRef
+    metric: URIRef
+    value: URIRef
+    unit: URIRef
+    refPeriod: URIRef
+    period: URIRef
+    changeYoY: URIRef
+
+    # metrics (individuals of Metric)
+    RegisteredCapital: URIRef
+    LoanBalance: URIRef
+    LoanIssuance: URIRef
+    Revenue: URIRef
+    NetProfit: URIRef
+    TotalAssets: URIRef
+    CompanyCount: URIRef
+    GMV: URIRef
+    DAU: URIRef
+    MAU: URIRef
+    MonthlyBuyers: URIRef
+    Users: URIRef
+    InterestRate: URIRef
+    PenaltyAmount: URIRef
+    LoanBalanceRank: URIRef
+    LoanIssuanceRank: URIRef
+    RevenueRank: URIRef
+    NetProfitRank: URIRef
+
+    # units (individuals of Unit)
+    CNY: URIRef
+    Count: URIRef
+    Percent: URIRef
+    Rank: URIRef
+
+    # events
+    Event: URIRef
+    LicenseGranted: URIRef
+    LicenseRevoked: URIRef
+    CapitalIncrease: URIRef
+    Penalty: URIRef
+    RegulationIssued: URIRef
+    RegulationEffective: URIRef
+    Acquisition: URIRef
+    Renaming: URIRef
+    eventSubject: URIRef
+    eventObject: URIRef
+    valueBefore: URIRef
+    valueAfter: URIRef
+    amount: URIRef
+
+
+UNIT_TERMS = {"CNY": KG.CNY, "count": KG.Count, "percent": KG.Percent, "rank": KG.Rank}
