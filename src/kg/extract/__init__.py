@@ -1,0 +1,100 @@
+"""Article → Extraction: the stages over one spaCy Doc, in order (mentions, linking, sentences,
+relations, observations, events). Only this package and kg.nlp import spaCy."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+from kg.extract.context import Sentence, build_sentences, split_sentences
+from kg.extract.events import events_in, merge
+from kg.extract.linking import link
+from kg.extract.observations import dedupe as dedupe_observations
+from kg.extract.observations import observations_in
+from kg.extract.relations import dedupe as dedupe_relations
+from kg.extract.relations import name_relations, relations_in
+from kg.extract.timex import find_timexes
+from kg.model import Article, Entity, Evidence, Extraction
+from kg.registry import load_registry
+
+# Bump when extraction output changes meaning; the fingerprint below catches every code or
+# registry edit anyway, so a build re-extracts exactly when the extractor changed.
+EXTRACTOR_RELEASE = "1"
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    h = hashlib.sha256()
+    package = files("kg.extract")
+    sources = sorted((p for p in package.iterdir() if p.name.endswith(".py")), key=lambda p: p.name)
+    for path in [*sources, files("kg") / "nlp.py", files("kg") / "registry.py"]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    h.update(load_registry().fingerprint().encode())
+    return f"{EXTRACTOR_RELEASE}+{h.hexdigest()[:12]}"
+
+
+# Hosting platforms' notices (特别声明…, 免责声明…, "Notice: The content above…") are not the
+# article's content: names in them are not things the article speaks of.
+_BOILERPLATE = re.compile(
+    r"^[ \t]*(?:特别声明|免责声明|版权声明|声明[:：]|Notice:|Disclaimer:|Copyright|本文(?:系|为|来源|仅代表)|"
+    r"(?:责任)?编辑[:：|｜]|来源[:：|｜]|出品[:：|｜]|审核[:：|｜]|作者[:：|｜])[^\n]*",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def boilerplate_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _BOILERPLATE.finditer(text)]
+
+
+def extract_article(article: Article) -> Extraction:
+    from kg.nlp import load_pipeline
+
+    return extract_doc(load_pipeline()(article.text), article)
+
+
+def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
+    text = doc.text
+    registry = load_registry()
+    places = {s for s, e in registry.surface_forms() if e.category == "Place" and len(s) >= 2}
+    excluded = boilerplate_spans(text)
+    mentions = [m for m in doc._.kg_mentions or () if not any(s <= m.start < e for s, e in excluded)]
+    linked = link(text, mentions, registry, places)
+    by_id = {e.id: e for e in linked.entities}
+    default_year = article.published.year if article.published else None
+    timexes = list(find_timexes(text, default_year=default_year))
+    sentences = build_sentences(text, split_sentences(text),
+                                [(m, by_id[eid]) for m, eid in linked.mention_entity], timexes)
+
+    first_evidence: dict[str, Evidence] = {}
+    for s in sentences:
+        for slot in s.slots:
+            first_evidence.setdefault(slot.entity.id, s.evidence)
+
+    relations = [r for s in sentences for r in relations_in(s)]
+    relations += name_relations(linked.entities, first_evidence)
+
+    observations = []
+    topic: Entity | None = None
+    paragraph = -1
+    for s in sentences:
+        if s.paragraph != paragraph:
+            paragraph, topic = s.paragraph, None
+        observations.extend(observations_in(s, topic))
+        subjects = s.slots_of("Lender", "Platform", "Organization", "Market")
+        if subjects:
+            topic = subjects[0].entity
+
+    events = merge(e for s in sentences for e in events_in(s))
+    return Extraction(
+        article=article,
+        entities=linked.entities,
+        relations=tuple(dedupe_relations(relations)),
+        observations=tuple(dedupe_observations(observations)),
+        events=tuple(events),
+    )
+
+
+__all__ = ["extract_article", "extract_doc", "extractor_version", "EXTRACTOR_RELEASE", "Sentence"]

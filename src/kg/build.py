@@ -1,0 +1,163 @@
+"""The one module that wires the stages: corpus → extraction → RDF → store, incrementally.
+
+An article is re-extracted when its content hash or the extractor version differs from what its
+graph in the store records; its graph is then replaced in one transaction. A failing article is
+reported and skipped: its previous graph (if any) stays as it was, and the next run retries it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg import iri
+from kg.corpus import iter_corpus
+from kg.errors import CorpusError, KgError
+from kg.model import Article, Extraction
+from kg.store import Store, iter_graph_metadata
+
+Progress = Callable[[str, int, int], None]  # (article id, done, total)
+
+
+@dataclass
+class BuildReport:
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (article or file, reason)
+    removed: list[str] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)  # entities, relations, observations, events
+    inferred: int | None = None
+    store: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def ontology_graph() -> Graph:
+    g = Graph()
+    g.parse(files("kg.ontology") / "kg.ttl", format="turtle")
+    return g
+
+
+def _load_ontology(store: Store) -> None:
+    """The ontology lives in its own named graph, replaced when the file changes."""
+    data = (files("kg.ontology") / "kg.ttl").read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    marker = store.select(
+        "SELECT ?h WHERE { GRAPH ?g { ?o ?p ?h } }",
+        {"g": iri_ref(iri.ONTOLOGY_GRAPH), "o": iri_ref(iri.ONTOLOGY_GRAPH), "p": iri_ref(iri.ONTOLOGY + "contentHash")},
+    )
+    if marker.rows and str(marker.rows[0][0]) == digest:
+        return
+    g = ontology_graph()
+    from rdflib import Literal, URIRef
+
+    g.add((URIRef(iri.ONTOLOGY_GRAPH), URIRef(iri.ONTOLOGY + "contentHash"), Literal(digest)))
+    store.replace_graph(iri.ONTOLOGY_GRAPH, g)
+
+
+def iri_ref(value: str):
+    from rdflib import URIRef
+
+    return URIRef(value)
+
+
+def _extract_one(article: Article) -> Extraction:
+    from kg.extract import extract_article
+
+    return extract_article(article)
+
+
+def _extract_all(articles: list[Article], jobs: int) -> Iterable[tuple[Article, Extraction | Exception]]:
+    """Results in input order; with jobs > 1 the pipeline loads once per worker process."""
+    if jobs <= 1 or len(articles) < 2:
+        for a in articles:
+            try:
+                yield a, _extract_one(a)
+            except Exception as exc:  # one bad article must not stop the build
+                yield a, exc
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_extract_one, a) for a in articles]
+        for a, f in zip(articles, futures):
+            try:
+                yield a, f.result()
+            except Exception as exc:
+                yield a, exc
+
+
+def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = False,
+          progress: Progress | None = None, infer: bool = False) -> BuildReport:
+    from kg.extract import extractor_version
+    from kg.rdf import facts_to_graph
+
+    report = BuildReport(store=store.location)
+    version = extractor_version()
+    _load_ontology(store)
+    recorded = {g: (h, v) for g, h, v in iter_graph_metadata(store)}
+
+    articles: list[Article] = []
+    seen_graphs: set[str] = set()
+    for item in iter_corpus(Path(corpus_dir)):
+        if isinstance(item, CorpusError):
+            report.failed.append((getattr(item, "path", None) or "corpus", str(item)))
+            continue
+        graph = iri.article_graph(item.id)
+        seen_graphs.add(graph)
+        if not force and recorded.get(graph) == (item.content_hash, version):
+            report.skipped.append(item.id)
+        else:
+            articles.append(item)
+
+    total = len(articles)
+    for done, (article, result) in enumerate(_extract_all(articles, jobs), start=1):
+        if progress:
+            progress(article.id, done, total)
+        if isinstance(result, Exception):
+            reason = str(result) if isinstance(result, KgError) else f"{type(result).__name__}: {result}"
+            report.failed.append((article.id, f"extraction failed: {reason}"))
+            continue
+        try:
+            store.replace_graph(iri.article_graph(article.id), facts_to_graph(result, version))
+        except KgError as exc:
+            report.failed.append((article.id, str(exc)))
+            continue
+        report.built.append(article.id)
+
+    # graphs of articles that left the corpus (failed files keep theirs until fixed or deleted)
+    failed_files = {Path(f).stem for f, _ in report.failed}
+    for graph in recorded:
+        article_id = iri.article_id_from_graph(graph)
+        if graph not in seen_graphs and article_id not in failed_files:
+            store.drop_graph(graph)
+            report.removed.append(article_id or graph)
+
+    if infer:
+        from kg.inference import materialise
+
+        report.inferred = materialise(store)
+    report.totals = totals(store)
+    return report
+
+
+def totals(store: Store) -> dict[str, int]:
+    """How much the graph holds, by kind of fact."""
+    kg = iri.ONTOLOGY
+    counts = {}
+    for name, pattern in (
+        ("articles", f"?x a <{kg}Article>"),
+        ("entities", f"?x <{kg}mentionedIn> ?a"),
+        ("relations", f"?x a <{kg}RelationStatement>"),
+        ("observations", f"?x a <{kg}Observation>"),
+        ("events", f"?x <{kg}eventSubject> ?s"),
+    ):
+        table = store.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")
+        counts[name] = int(table.rows[0][0]) if table.rows else 0
+    return counts

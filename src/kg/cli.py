@@ -1,0 +1,233 @@
+"""The `kg` command: thin. Each command parses options, makes one library call, prints the result,
+and turns a KgError into a clean message and exit code. Heavy imports happen inside commands so
+that `kg --help` stays fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kg.config import Settings
+from kg.errors import KgError
+
+
+class KgGroup(click.Group):
+    """Every library error becomes `kg: message` on stderr and the error's exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KgError as exc:
+            click.echo(f"kg: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            ctx.exit(0)
+
+
+@click.group(cls=KgGroup)
+@click.version_option(package_name="fintech-kg")
+def main() -> None:
+    """A knowledge graph of China's lenders, platforms and financial regulation, from news articles."""
+
+
+def _store_option(f):
+    return click.option("--store", "store_location", default=None, metavar="PATH|URL",
+                        help="Embedded store folder or SPARQL server URL (default: $KG_STORE, kg.toml, output/store).")(f)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None, help="Corpus folder.")
+@click.option("--id", "article_id", default=None, help="Article id (default: from the file name).")
+@click.option("--title", default=None)
+@click.option("--outlet", default=None)
+@click.option("--url", "source_url", default=None, help="Source URL.")
+@click.option("--published", default=None, help="Publication date, YYYY-MM-DD.")
+def add(source: Path, corpus_dir: Path | None, article_id, title, outlet, source_url, published) -> None:
+    """Add a plain-text or saved HTML article to the corpus (never overwrites, refuses duplicates)."""
+    from kg.corpus import add_article
+
+    settings = Settings.load()
+    path = add_article(source, corpus_dir or settings.corpus, id=article_id, title=title, outlet=outlet,
+                       source_url=source_url, published=published)
+    click.echo(f"added {path}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "turtle", "trig"]), default="json",
+              show_default=True)
+def extract(files: tuple[Path, ...], fmt: str) -> None:
+    """Print what the knowledge graph learns from articles (contract JSON, one object per article)."""
+    from kg.contract import to_contract
+    from kg.corpus import load_article
+    from kg.extract import extract_article, extractor_version
+
+    paths: list[Path] = []
+    for f in files:
+        paths.extend(sorted(p for p in f.iterdir() if p.suffix in (".txt", ".md")) if f.is_dir() else [f])
+    if fmt == "json" and len(paths) != 1:
+        raise click.UsageError("--format json takes one article; use --format jsonl for several")
+    failures = 0
+    for path in paths:
+        try:
+            extraction = extract_article(load_article(path))
+        except KgError as exc:
+            if fmt != "jsonl":
+                raise
+            failures += 1
+            click.echo(f"kg: {exc}", err=True)
+            click.echo(json.dumps({"article": {"id": path.stem}, "error": str(exc)}, ensure_ascii=False))
+            continue
+        if fmt in ("turtle", "trig"):
+            from kg.rdf import facts_to_graph
+
+            click.echo(facts_to_graph(extraction, extractor_version()).serialize(format="turtle"))
+        elif fmt == "json":
+            click.echo(json.dumps(to_contract(extraction), ensure_ascii=False, indent=1))
+        else:
+            click.echo(json.dumps(to_contract(extraction), ensure_ascii=False))
+    if failures:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None)
+@_store_option
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
+@click.option("--force", is_flag=True, help="Re-extract every article.")
+@click.option("--infer/--no-infer", default=None, help="Materialise RDFS/OWL RL inferences (default: on for the embedded store).")
+@click.option("--pages/--no-pages", default=True, help="Write the HTML pages into output/ after the build.")
+def build(corpus_dir, store_location, jobs: int, force: bool, infer, pages: bool) -> None:
+    """Extract every corpus article into its own named graph; unchanged articles are skipped."""
+    from kg.build import build as run_build
+    from kg.store import open_store
+
+    settings = Settings.load(store=store_location, corpus=corpus_dir)
+    infer = settings.infer_default if infer is None else infer
+    with open_store(settings.store) as store:
+        bar = None
+
+        def progress(article_id: str, done: int, total: int) -> None:
+            nonlocal bar
+            if total < 5:
+                return
+            if bar is None:
+                bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
+                bar.__enter__()
+            bar.update(1)
+
+        try:
+            report = run_build(settings.corpus, store, jobs=jobs, force=force, progress=progress, infer=infer)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+        page_dir = None
+        if pages and _pages_available():
+            from kg.site import write_site
+
+            page_dir = write_site(store, settings.output)
+    click.echo(_summary(report, settings, page_dir))
+    if report.failed:
+        sys.exit(1)
+
+
+def _pages_available() -> bool:
+    try:
+        import kg.site  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _summary(report, settings: Settings, page_dir) -> str:
+    t = report.totals
+    lines = [
+        f"articles: {len(report.built)} built, {len(report.skipped)} unchanged, {len(report.failed)} failed"
+        + (f", {len(report.removed)} removed" if report.removed else ""),
+    ]
+    for where, reason in report.failed:
+        lines.append(f"  failed {where}: {reason}")
+    lines.append(f"graph: {t.get('articles', 0)} articles, {t.get('entities', 0)} entities, "
+                 f"{t.get('relations', 0)} relations, {t.get('observations', 0)} observations, "
+                 f"{t.get('events', 0)} events")
+    if report.inferred is not None:
+        lines.append(f"inference: {report.inferred} triples in the inferred graph")
+    lines.append(f"store: {report.store}")
+    if page_dir:
+        lines.append(f"pages: {page_dir}/index.html")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "nt", "jsonld"]),
+              default="table", show_default=True)
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
+@_store_option
+def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bool, store_location) -> None:
+    """Run SPARQL: a canned query's name, a .rq file, or the query text."""
+    from kg.query import canned_queries, format_result, run
+
+    if list_queries or not query:
+        for name, q in canned_queries().items():
+            args = " ".join(f"[-p {p.name}=…]" for p in q.params)
+            click.echo(f"{name:<20} {q.title}. {args}")
+        return
+    bound: dict[str, str] = {}
+    for p in params:
+        name, sep, value = p.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="--param")
+        bound[name.strip()] = value
+    from kg.store import open_store
+
+    settings = Settings.load(store=store_location)
+    settings.require_store()
+    with open_store(settings.store, read_only=False) as store:
+        click.echo(format_result(run(store, query, bound), fmt))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), default="trig", show_default=True)
+@click.option("--article", "article_id", default=None, help="Only this article's graph.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@_store_option
+def export(fmt: str, article_id: str | None, output: Path | None, store_location) -> None:
+    """Write the graph (or one article's graph) as TriG or N-Quads."""
+    from kg import iri
+    from kg.store import open_store
+
+    settings = Settings.load(store=store_location)
+    settings.require_store()
+    with open_store(settings.store) as store:
+        data = store.dump(fmt, iri.article_graph(article_id) if article_id else None)
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@_store_option
+def validate(store_location) -> None:
+    """Check the graph against the SHACL shapes and print a readable report."""
+    from kg.store import open_store
+    from kg.validate import validate_store
+
+    settings = Settings.load(store=store_location)
+    settings.require_store()
+    with open_store(settings.store) as store:
+        report = validate_store(store)
+    click.echo(report.text)
+    if not report.conforms:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""A sentence with its linked mentions, numbers and times: what relation, observation and event
+rules read. Mentions are masked as \\ue000<i>\\ue001 so rules are plain regexes over the sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.mentions import Mention
+from kg.extract.quantities import Quantity, find_changes, find_quantities
+from kg.extract.timex import Timex
+from kg.model import Entity, Evidence
+
+OPEN, CLOSE = "\ue000", "\ue001"
+SLOT = rf"{OPEN}(\d+){CLOSE}"
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: int
+    end: int
+    entity: Entity
+    mention: Mention
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    slots: tuple[Slot, ...]
+    quantities: tuple[Quantity, ...]
+    changes: tuple[tuple[int, int, float], ...]
+    timexes: tuple[Timex, ...]
+    period_before: str  # the period in force where the sentence starts (from earlier sentences)
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self.start, self.end, self.text)
+
+    def masked(self) -> tuple[str, list[int]]:
+        """The sentence with every slot replaced by a marker; and, per masked offset, the text offset."""
+        out: list[str] = []
+        positions: list[int] = []
+        cursor = self.start
+        for i, slot in enumerate(self.slots):
+            chunk = self.text[cursor - self.start: slot.start - self.start]
+            out.append(chunk)
+            positions.extend(range(cursor, slot.start))
+            marker = f"{OPEN}{i}{CLOSE}"
+            out.append(marker)
+            positions.extend([slot.start] * len(marker))
+            cursor = slot.end
+        out.append(self.text[cursor - self.start:])
+        positions.extend(range(cursor, self.end))
+        return "".join(out), positions
+
+    def period_at(self, offset: int) -> str:
+        """The time in force at an offset: the last time expression before it, else the carried one."""
+        last = self.period_before
+        for t in self.timexes:
+            if t.start <= offset:
+                last = t.period
+        return last
+
+    def slots_of(self, *categories: str) -> list[Slot]:
+        return [s for s in self.slots if s.entity.category in categories]
+
+
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』\"]?|\n+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph index) of every sentence; a newline ends a sentence and a paragraph."""
+    spans: list[tuple[int, int, int]] = []
+    start, paragraph = 0, 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if not m.group(0).startswith("\n") else m.start()
+        if text[start:end].strip():
+            s = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+            spans.append((s, end, paragraph))
+        if "\n" in m.group(0):
+            paragraph += 1
+        start = m.end()
+    if text[start:].strip():
+        s = start + (len(text[start:]) - len(text[start:].lstrip()))
+        spans.append((s, len(text.rstrip()), paragraph))
+    return spans
+
+
+def build_sentences(text: str, bounds: list[tuple[int, int, int]], linked: list[tuple[Mention, Entity]],
+                    timexes: list[Timex]) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    carried, paragraph = "", -1
+    for start, end, par in bounds:
+        if par != paragraph:
+            paragraph = par
+            carried = ""
+        slots = tuple(Slot(m.start, m.end, e, m) for m, e in linked if start <= m.start and m.end <= end)
+        times = tuple(t for t in timexes if start <= t.start < end)
+        sub = text[start:end]
+        quantities = tuple(q for q in find_quantities(sub, start)
+                           if not any(t.start < q.end and q.start < t.end for t in times)
+                           and not any(s.start < q.end and q.start < s.end for s in slots))
+        changes = tuple(find_changes(sub, start))
+        sentences.append(Sentence(start, end, sub, par, slots, quantities, changes, times, carried))
+        if times:
+            carried = times[-1].period
+    return sentences

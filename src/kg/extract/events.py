@@ -1,0 +1,136 @@
+"""Events: licences, capital increases, penalties, regulations issued or in force, acquisitions,
+renamings — each with its subject, date and amounts, read from cue words in a sentence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from kg.extract.context import Sentence, Slot
+from kg.model import Event
+
+COMPANY = ("Lender", "Platform", "Organization")
+
+LICENSE_GRANTED = re.compile(
+    r"(?:获得|获批|斩获|取得|拿到|获颁|领取|获准|拿下|获)(?:了)?[^，,。；;]{0,12}?(?:牌照|许可证|经营许可|业务资格|资质)"
+    r"|(?:牌照|许可证)(?:正式)?(?:获批|落地|下发)"
+)
+LICENSE_REVOKED = re.compile(
+    r"(?:吊销|注销|撤销|取消|收回)(?:了)?[^，,。；;]{0,10}?(?:牌照|许可证|经营许可|业务资格|资格)"
+    r"|(?:牌照|许可证)(?:被|遭)(?:吊销|注销|撤销|取消|收回)"
+)
+CAPITAL = re.compile(r"增资|注册资本[^，,。；;]{0,14}?(?:增加|增至|增长|提升|提高|变更|扩大|翻倍)")
+BEFORE = re.compile(r"(?:从|由)\s*$")
+AFTER = re.compile(r"(?:增至|增加至|增长至|提升至|提高至|变更为|扩大至|增加到|增长到|提升到|达到|达|至|到|为)\s*$")
+PENALTY = re.compile(r"罚款|罚没|处罚|罚单|处以")
+ISSUED = re.compile(r"发布|印发|出台|下发|颁布|公布|发出")
+EFFECTIVE = re.compile(r"(?:起|开始)?(?:正式)?(?:施行|实施|生效)")
+ACQUIRED = re.compile(r"收购|并购")
+RENAMED = re.compile(r"更名为|改名为|更名|改名")
+
+
+def _nearest(slots: list[Slot], at: int) -> Slot | None:
+    return min(slots, key=lambda s: abs(s.start - at), default=None)
+
+
+def _date(sentence: Sentence, at: int) -> str:
+    """The time nearest a cue in its sentence, else the one in force."""
+    if sentence.timexes:
+        return min(sentence.timexes, key=lambda t: abs(t.start - at)).period
+    return sentence.period_before
+
+
+def events_in(sentence: Sentence) -> Iterator[Event]:
+    text, base, ev = sentence.text, sentence.start, sentence.evidence
+    lenders = sentence.slots_of("Lender") or sentence.slots_of(*COMPANY)
+    companies = sentence.slots_of(*COMPANY)
+    regulators = sentence.slots_of("Regulator")
+    regulations = sentence.slots_of("Regulation")
+
+    for m in LICENSE_REVOKED.finditer(text):
+        subject = _nearest(lenders, base + m.start())
+        if subject:
+            yield Event("LicenseRevoked", subject.entity.id, ev, _obj(regulators), _date(sentence, base + m.start()))
+    if not LICENSE_REVOKED.search(text):
+        for m in LICENSE_GRANTED.finditer(text):
+            subject = _nearest(lenders, base + m.start())
+            if subject:
+                yield Event("LicenseGranted", subject.entity.id, ev, _obj(regulators),
+                            _date(sentence, base + m.start()))
+                break
+
+    m = CAPITAL.search(text)
+    if m and companies:
+        before = after = None
+        for q in sentence.quantities:
+            if q.kind != "money" or q.start < base + m.start() - 12:
+                continue
+            lead = text[max(0, q.start - base - 6): q.start - base]
+            if BEFORE.search(lead) and before is None:
+                before = q.value
+            elif AFTER.search(lead) or "注册资本" in lead:
+                after = q.value
+        subject = _nearest(sentence.slots_of("Lender") or companies, base + m.start())
+        if subject and (after is not None or sentence.timexes):  # a bare mention of 增资 is no event
+            yield Event("CapitalIncrease", subject.entity.id, ev, None, _date(sentence, base + m.start()),
+                        value_before=before, value_after=after)
+
+    m = PENALTY.search(text)
+    if m and regulators and companies:
+        fine = next((q.value for q in sentence.quantities if q.kind == "money"), None)
+        subject = _nearest(companies, base + m.start())
+        yield Event("Penalty", subject.entity.id, ev, _nearest(regulators, base + m.start()).entity.id,
+                    _date(sentence, base + m.start()), amount=fine)
+
+    for regulation in regulations:
+        m = ISSUED.search(text)
+        if m and regulators:
+            yield Event("RegulationIssued", regulation.entity.id, ev, _nearest(regulators, regulation.start).entity.id,
+                        _date(sentence, base + m.start()))
+        m = EFFECTIVE.search(text, regulation.end - base)
+        if m and sentence.timexes:
+            yield Event("RegulationEffective", regulation.entity.id, ev, None, _date(sentence, base + m.start()))
+
+    masked, _ = sentence.masked()
+    for m in re.finditer(r"\ue000(\d+)\ue001(?:已|正式|成功|宣布)?(?:全资)?(?:收购|并购)(?:了)?\ue000(\d+)\ue001", masked):
+        a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
+        if a.entity.category in COMPANY and b.entity.category in COMPANY:
+            yield Event("Acquisition", a.entity.id, ev, b.entity.id, _date(sentence, a.start))
+    for m in re.finditer(r"\ue000(\d+)\ue001(?:已|正式)?(?:更名为|改名为|更名|改名)\ue000(\d+)\ue001", masked):
+        a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
+        yield Event("Renaming", a.entity.id, ev, b.entity.id, _date(sentence, a.start))
+
+
+def _obj(slots: list[Slot]) -> str | None:
+    return slots[0].entity.id if slots else None
+
+
+def merge(events: Iterable[Event]) -> list[Event]:
+    """One event told in two sentences (增资 from 5亿 to 10亿 … completed on 12月22日) is one event."""
+    merged: list[Event] = []
+    for e in events:
+        twin = next((m for m in merged if m.type == e.type and m.subject == e.subject and _compatible(m, e)), None)
+        if twin is None:
+            merged.append(e)
+            continue
+        i = merged.index(twin)
+        date = twin.date if len(twin.date) >= len(e.date) else e.date
+        merged[i] = replace(
+            twin, date=date, object=twin.object or e.object,
+            value_before=twin.value_before if twin.value_before is not None else e.value_before,
+            value_after=twin.value_after if twin.value_after is not None else e.value_after,
+            amount=twin.amount if twin.amount is not None else e.amount,
+        )
+    return merged
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    if a.object and b.object and a.object != b.object:
+        return False
+    for x, y in ((a.value_after, b.value_after), (a.value_before, b.value_before), (a.amount, b.amount)):
+        if x is not None and y is not None and abs(x - y) > 0.005 * max(abs(x), 1):
+            return False
+    if a.date and b.date and not (a.date.startswith(b.date) or b.date.startswith(a.date)):
+        return False
+    return True

@@ -1,0 +1,181 @@
+"""Metrics stated in a sentence: a cue (贷款余额, 净利润, GMV …) followed by its number, the time in
+force, the nearest plausible subject, and a 同比 change where one is attached."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from kg.extract.context import Sentence, Slot
+from kg.extract.quantities import RANK, Quantity, parse_number
+from kg.model import Entity, Observation
+
+# cue → (metric, kinds of quantity it takes); longer cues first
+METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (r"注册资本(?:金)?", "RegisteredCapital", ("money",)),
+    (r"(?:贷款|放款|在贷|借贷|待还|贷款总)余额|余额", "LoanBalance", ("money",)),
+    (r"投放贷款|贷款投放|放贷|放款(?:金额|规模|量|额)?|投放(?:金额|规模|量)|累计(?:借贷|成交|撮合)(?:金额|额|量)?|成交(?:金额|量)|借贷(?:金额|规模)",
+     "LoanIssuance", ("money",)),
+    (r"营业(?:总)?收入|(?:总)?营收|(?:总)?收入", "Revenue", ("money",)),
+    (r"净利润|净利|净亏损", "NetProfit", ("money",)),
+    (r"总资产|资产总额|资产规模", "TotalAssets", ("money",)),
+    (r"GMV|成交总额|交易总额|交易额|交易规模", "GMV", ("money",)),
+    (r"(?:平均)?日活(?:跃)?(?:用户)?(?:数|规模)?|DAU", "DAU", ("number", "count")),
+    (r"(?:平均)?月活(?:跃)?(?:用户)?(?:数|规模)?|MAU", "MAU", ("number", "count")),
+    (r"月均买家(?:数)?|买家(?:数)", "MonthlyBuyers", ("number", "count")),
+    (r"(?:注册|累计|服务|覆盖|活跃)?用户(?:数|规模|总数|数量)?|借款人(?:数|数量)?|出借人(?:数|数量)?", "Users", ("number", "count")),
+    (r"(?:年化)?利率|年化(?:收益率|成本)?|综合(?:年化)?成本", "InterestRate", ("percent",)),
+    (r"罚款|罚没(?:款)?|罚金", "PenaltyAmount", ("money",)),
+)
+_CUES = [(re.compile(p), metric, kinds) for p, metric, kinds in METRIC_CUES]
+_RANKED = {"LoanBalance": "LoanBalanceRank", "LoanIssuance": "LoanIssuanceRank", "Revenue": "RevenueRank",
+           "NetProfit": "NetProfitRank"}
+_UNITS = {"money": "CNY", "count": "count", "number": "count", "percent": "percent"}
+_BEFORE_VALUE = re.compile(r"(?:从|由)\s*$")
+_MAX_GAP = 14  # characters between a cue and its number
+_COUNT = re.compile(r"(?P<n>\d+)\s*家(?P<what>[^，,。；;]{0,10}?)(?:公司|机构|平台)|数量[^，,。；;\d]{0,6}?(?P<n2>\d+)\s*家")
+_RANKS = re.compile(
+    r"(?:分别)?(?:位列|排名|排在|位居|居|列)(?:行业|全市|全省|全国)?(?P<ranks>第\s*\d+\s*(?:位|名)?(?:\s*[、和及与]\s*第?\s*\d+\s*(?:位|名)?)*)"
+)
+_SUBJECT_CATEGORIES = ("Lender", "Platform", "Organization", "Market")
+
+
+@dataclass(frozen=True)
+class _Cue:
+    start: int
+    end: int
+    metric: str
+    kinds: tuple[str, ...]
+
+
+def _cues(sentence: Sentence) -> list[_Cue]:
+    found: list[_Cue] = []
+    for regex, metric, kinds in _CUES:
+        for m in regex.finditer(sentence.text):
+            start, end = sentence.start + m.start(), sentence.start + m.end()
+            if any(c.start < end and start < c.end for c in found):
+                continue
+            if any(s.start < end and start < s.end for s in sentence.slots):
+                continue  # inside a name
+            found.append(_Cue(start, end, metric, kinds))
+    return sorted(found, key=lambda c: c.start)
+
+
+def _subject(sentence: Sentence, at: int, fallback: Entity | None, *, ranked: bool = False) -> Entity | None:
+    """The nearest company or market named before a cue; 行业 prefers the market in scope.
+    A rank belongs to a company: the market it is ranked in is its scope, not its subject."""
+    categories = _SUBJECT_CATEGORIES[:-1] if ranked else _SUBJECT_CATEGORIES
+    before = [s for s in sentence.slots if s.end <= at and s.entity.category in categories]
+    clause = sentence.text[: at - sentence.start]
+    if not ranked and "行业" in clause[-12:]:
+        markets = [s for s in sentence.slots if s.entity.category == "Market"]
+        if markets:
+            return markets[-1].entity
+    if before:
+        return before[-1].entity
+    after = [s for s in sentence.slots if s.start >= at and s.entity.category in categories]
+    if after and after[0].start - at < 6:
+        return after[0].entity
+    return fallback
+
+
+def observations_in(sentence: Sentence, fallback: Entity | None) -> Iterator[Observation]:
+    text, base = sentence.text, sentence.start
+    cues = _cues(sentence)
+    used: set[int] = set()
+    made: list[tuple[Quantity, Observation]] = []
+    for q in sentence.quantities:
+        cue = next((c for c in reversed(cues) if c.end <= q.start and q.start - c.end <= _MAX_GAP
+                    and "。" not in text[c.end - base: q.start - base]), None)
+        if cue is None or q.kind not in cue.kinds:
+            continue
+        between = text[cue.end - base: q.start - base]
+        if any(o.start > cue.end and o.end <= q.start for o in sentence.quantities if o.kind == q.kind):
+            continue  # another number of the same kind sits between the cue and this one
+        if _BEFORE_VALUE.search(between) and re.search(r"^\s*(?:增|提|升|变|扩|降|减|翻)", text[q.end - base:][:8]):
+            continue  # 从5亿元增至10亿元: the earlier value is the event's, not an observation's
+        period = sentence.period_at(q.start)
+        if not period:
+            continue
+        subject = _subject(sentence, cue.start, fallback)
+        if subject is None:
+            continue
+        value = q.value
+        if cue.metric == "NetProfit" and ("亏损" in text[cue.start - base: q.start - base]):
+            value = -value
+        used.add(q.start)
+        made.append((q, Observation(subject.id, cue.metric, value, _UNITS[q.kind], period, sentence.evidence)))
+    yield from _with_changes(sentence, made)
+    yield from _company_counts(sentence, fallback)
+    yield from _ranks(sentence, cues, fallback)
+
+
+def _with_changes(sentence: Sentence, made: list[tuple[Quantity, Observation]]) -> Iterator[Observation]:
+    """同比增长17.6%至3589亿元 or 增至3850亿元,同比增长15.2%: the change nearest its value."""
+    taken: set[int] = set()
+    for q, ob in made:
+        best = None
+        for i, (cs, ce, value) in enumerate(sentence.changes):
+            if i in taken:
+                continue
+            gap = q.start - ce if ce <= q.start else cs - q.end
+            if 0 <= gap <= 6 and (best is None or gap < best[0]):
+                best = (gap, i, value)
+        if best is not None:
+            taken.add(best[1])
+            ob = Observation(ob.subject, ob.metric, ob.value, ob.unit, ob.period, ob.evidence, best[2])
+        yield ob
+
+
+def _company_counts(sentence: Sentence, fallback: Entity | None) -> Iterator[Observation]:
+    for m in _COUNT.finditer(sentence.text):
+        at = sentence.start + m.start()
+        markets = [s for s in sentence.slots if s.entity.category == "Market" and s.start <= at]
+        if not markets:
+            continue
+        n = int(m.group("n") or m.group("n2"))
+        period = sentence.period_at(at)
+        if period:
+            yield Observation(markets[-1].entity.id, "CompanyCount", float(n), "count", period, sentence.evidence)
+
+
+def _ranks(sentence: Sentence, cues: list[_Cue], fallback: Entity | None) -> Iterator[Observation]:
+    """投放贷款金额、贷款余额分别位列第9、第10位 → one rank per metric, in order."""
+    for m in _RANKS.finditer(sentence.text):
+        at = sentence.start + m.start()
+        ranks = [int(parse_number(n) or 0) for n in re.findall(r"\d+", m.group("ranks"))]
+        listed = [c for c in cues if c.end <= at and c.metric in _RANKED and at - c.end <= 20]
+        # the metrics listed just before, joined by 、和及
+        chain: list[_Cue] = []
+        for c in reversed(listed):
+            if chain and not re.fullmatch(r"[^，,。；;]{0,6}", sentence.text[c.end - sentence.start: chain[-1].start - sentence.start]):
+                break
+            chain.append(c)
+        chain.reverse()
+        if not chain:
+            continue
+        pairs = zip(chain, ranks) if len(chain) == len(ranks) else zip(chain[-1:], ranks[:1])
+        period = sentence.period_at(at)
+        subject = _subject(sentence, chain[0].start, fallback, ranked=True)
+        if not period or subject is None:
+            continue
+        for cue, rank in pairs:
+            yield Observation(subject.id, _RANKED[cue.metric], float(rank), "rank", period, sentence.evidence)
+
+
+def dedupe(observations: Iterable[Observation]) -> list[Observation]:
+    """The same value of the same metric for the same subject stated twice: keep the most precise period."""
+    best: dict[tuple[str, str, float], Observation] = {}
+    order: list[tuple[str, str, float]] = []
+    for ob in observations:
+        key = (ob.subject, ob.metric, round(ob.value, 4))
+        if key not in best:
+            best[key] = ob
+            order.append(key)
+        elif len(ob.period) > len(best[key].period):
+            best[key] = ob
+    return [best[k] for k in order]
+
+
+__all__ = ["observations_in", "dedupe", "METRIC_CUES", "RANK", "Slot"]

@@ -1,0 +1,130 @@
+"""Relations between entities, read from cue patterns over masked sentences (textacy-style
+generators). Each rule names its predicate, which slot is the subject, and what categories fit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from kg.extract.context import SLOT, Sentence
+from kg.model import Entity, Evidence, Relation
+
+ORG = ("Lender", "Platform", "Organization", "Regulator")
+COMPANY = ("Lender", "Platform", "Organization")
+GAP = r"[^\ue000\ue001。；;！？]"  # text between two slots, within one clause
+
+
+@dataclass(frozen=True)
+class Rule:
+    predicate: str
+    pattern: re.Pattern[str]
+    subject_group: int
+    object_group: int
+    subject_categories: tuple[str, ...]
+    object_categories: tuple[str, ...]
+
+
+def _rule(predicate: str, pattern: str, subject: int, obj: int, subj_cats=COMPANY, obj_cats=COMPANY) -> Rule:
+    return Rule(predicate, re.compile(pattern.replace("E", SLOT)), subject, obj, subj_cats, obj_cats)
+
+
+RULES: tuple[Rule, ...] = (
+    # 快手旗下广州快手小额贷款有限公司 / X的全资子公司Y
+    _rule("subsidiaryOf", rf"E(?:的)?旗下(?:的)?{GAP}{{0,8}}?E", 2, 1),
+    _rule("subsidiaryOf", rf"E(?:的)?(?:全资|控股)?子公司(?:的)?{GAP}{{0,4}}?E", 2, 1),
+    _rule("subsidiaryOf", rf"E(?:是|为|系|作为){GAP}{{0,2}}E(?:的)?(?:全资|控股)?子公司", 1, 2),
+    _rule("subsidiaryOf", rf"E(?:由|被)E(?:全资)?控股", 1, 2),
+    # shareholdings
+    _rule("shareholderOf", rf"E(?:持有|持股|入股|参股|认购|增持)(?:了)?E", 1, 2),
+    _rule("shareholderOf", rf"E(?:的)?(?:第一大|大|主要|控股)?股东(?:包括|有|为|是){GAP}{{0,3}}E", 2, 1),
+    # products
+    _rule("operates", rf"E(?:的)?旗下(?:的)?(?:产品)?{GAP}{{0,6}}?E", 1, 2, COMPANY, ("Product",)),
+    _rule("operates", rf"E(?:推出|上线|发布|运营|打造|开通)(?:了)?{GAP}{{0,8}}?E", 1, 2, COMPANY, ("Product",)),
+    _rule("operates", rf"E(?:是|为|系)E(?:的|旗下)", 2, 1, COMPANY, ("Product",)),
+    # partnerships
+    _rule("partnerOf", rf"E(?:与|和|同|跟|携手|联合)E{GAP}{{0,12}}?(?:合作|签约|签署|携手|联合|共建|助贷)", 1, 2),
+    _rule("partnerOf", rf"E(?:携手|联合)E", 1, 2),
+    # regulation
+    _rule("issuedBy", rf"E{GAP}{{0,20}}?(?:发布|印发|出台|下发|颁布|公布|制定|起草)(?:了)?{GAP}{{0,8}}?E", 2, 1,
+          ("Regulation",), ("Regulator",)),
+    _rule("issuedBy", rf"E(?:由)E{GAP}{{0,6}}?(?:发布|印发|出台|下发|颁布|制定)", 1, 2, ("Regulation",), ("Regulator",)),
+    _rule("penalizedBy", rf"E(?:被|遭|遭到|收到)E{GAP}{{0,30}}?(?:罚款|处罚|罚没|警告|罚单)", 1, 2, COMPANY, ("Regulator",)),
+    _rule("penalizedBy", rf"E(?:对|向)E{GAP}{{0,40}}?(?:罚款|处罚|罚没|罚单|处以)", 2, 1, COMPANY, ("Regulator",)),
+    # corporate changes
+    _rule("acquired", rf"E(?:收购|并购|全资收购)(?:了)?E", 1, 2),
+    _rule("acquired", rf"E(?:被)E(?:收购|并购)", 2, 1),
+    _rule("renamedTo", rf"E(?:已)?(?:正式)?(?:更名为|改名为|更名|改名)E", 1, 2, ORG + ("Product",), ORG + ("Product",)),
+    _rule("locatedIn", rf"E(?:位于|注册于|注册在|落户|总部位于|总部设在|注册地(?:为|在|位于))E", 1, 2,
+          COMPANY + ("Regulator",), ("Place",)),
+)
+
+
+def relations_in(sentence: Sentence) -> Iterator[Relation]:
+    masked, _ = sentence.masked()
+    evidence = sentence.evidence
+    for rule in RULES:
+        for m in _overlapping(rule.pattern, masked):
+            subj = sentence.slots[int(m.group(rule.subject_group))].entity
+            obj = sentence.slots[int(m.group(rule.object_group))].entity
+            if subj.id == obj.id:
+                continue
+            if subj.category in rule.subject_categories and obj.category in rule.object_categories:
+                yield Relation(subj.id, rule.predicate, obj.id, evidence)
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches that may share a slot: 'A旗下B旗下C' gives A–B and B–C."""
+    pos = 0
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            return
+        yield m
+        pos = m.start() + 1
+
+
+def name_relations(entities: Iterable[Entity], first_evidence: dict[str, Evidence]) -> Iterator[Relation]:
+    """What names say: a company named after a place the article mentions is located there;
+    a product named after a brand is run by it (快手月付 → 快手)."""
+    entities = list(entities)
+    places = [e for e in entities if e.category == "Place"]
+    brands = [e for e in entities if e.category in ("Platform", "Lender", "Organization")]
+    for e in entities:
+        evidence = first_evidence.get(e.id)
+        if evidence is None:
+            continue
+        if e.category in ("Lender", "Organization", "Platform") and e.name[-2:] in ("公司", "银行"):
+            for place in places:
+                if any(e.name.startswith(n) for n in (place.name, *place.aliases)):
+                    yield Relation(e.id, "locatedIn", place.id, evidence)
+                    break
+        if e.category == "Product":
+            owner = _brand_owner(e, brands)
+            if owner is not None:
+                yield Relation(owner.id, "operates", e.id, evidence)
+
+
+def _brand_owner(product: Entity, brands: list[Entity]) -> Entity | None:
+    best: tuple[int, Entity] | None = None
+    for brand in brands:
+        for name in (brand.name, *brand.aliases):
+            if len(name) >= 2 and product.name.startswith(name) and len(product.name) > len(name):
+                # prefer the brand itself (a Platform) over its legal companies
+                score = len(name) * 10 + (5 if brand.category == "Platform" else 0)
+                if best is None or score > best[0]:
+                    best = (score, brand)
+    return best[1] if best else None
+
+
+def dedupe(relations: Iterable[Relation]) -> list[Relation]:
+    seen: set[tuple[str, str, str]] = set()
+    out: list[Relation] = []
+    for r in relations:
+        key = (r.subject, r.predicate, r.object)
+        if r.predicate == "partnerOf":
+            key = (min(r.subject, r.object), r.predicate, max(r.subject, r.object))
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

@@ -1,0 +1,115 @@
+"""Chinese time expressions → ISO 8601 prefixes (2025, 2025-Q2, 2025-H1, 2025-12, 2025-12-22).
+
+A year left out (第三季度, 1月12日) comes from the context: the last year named before it in
+the article, else the article's publication year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.extract.quantities import cn_to_number
+
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+TIMEX = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})\s*年(?:度)?)?"
+    r"(?:"
+    r"(?P<month>1[0-2]|0?[1-9])\s*月(?:份)?(?:(?P<day>3[01]|[12]\d|0?[1-9])\s*[日号])?"
+    r"|(?:第)?(?P<quarter>[一二三四1-4])\s*季度(?:末)?"
+    r"|(?P<qcode>Q[1-4])"
+    r"|(?P<half>上|下)半年(?:末)?"
+    r"|(?P<yearend>末|底|年末|年底)"
+    r"|(?P<fullyear>全年)"
+    r")?"
+)
+_RELATIVE = re.compile(r"(?P<rel>今年|去年|明年|前年|上年|次年|同年|当年|一年间|一年后|一年来|(?:短短)?一年时间)")
+
+
+@dataclass(frozen=True)
+class Timex:
+    start: int
+    end: int
+    period: str  # ISO prefix
+    explicit_year: bool
+
+
+def _period(year: int, m: re.Match[str]) -> str | None:
+    if m.group("month"):
+        month = int(m.group("month"))
+        if m.group("day"):
+            return f"{year:04d}-{month:02d}-{int(m.group('day')):02d}"
+        return f"{year:04d}-{month:02d}"
+    if m.group("quarter"):
+        q = _QUARTERS[m.group("quarter")]
+        if m.group(0).endswith("季度末"):
+            last = 3 * q
+            return f"{year:04d}-{last:02d}-{[31, 30, 30, 31][q - 1]:02d}"
+        return f"{year:04d}-Q{q}"
+    if m.group("qcode"):
+        return f"{year:04d}-Q{m.group('qcode')[1]}"
+    if m.group("half"):
+        h = 1 if m.group("half") == "上" else 2
+        if m.group(0).endswith("半年末"):
+            return f"{year:04d}-06-30" if h == 1 else f"{year:04d}-12-31"
+        return f"{year:04d}-H{h}"
+    if m.group("yearend"):
+        return f"{year:04d}-12-31"
+    return f"{year:04d}"
+
+
+def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0) -> Iterator[Timex]:
+    """Every time expression in text order; the running year fills in the ones without a year."""
+    year = default_year
+    events: list[tuple[int, int, str, re.Match[str]]] = []
+    for m in TIMEX.finditer(text):
+        if m.end() == m.start():
+            continue
+        if not m.group("year") and not any(m.group(k) for k in ("month", "quarter", "qcode", "half")):
+            continue  # 末, 底 or 全年 alone are not enough
+        events.append((m.start(), m.end(), "abs", m))
+    for m in _RELATIVE.finditer(text):
+        events.append((m.start(), m.end(), "rel", m))
+    events.sort(key=lambda e: e[0])
+    last_end = -1
+    for start, end, kind, m in events:
+        if start < last_end:
+            continue
+        last_end = end
+        if kind == "rel":
+            rel = m.group("rel")
+            if year is None:
+                continue
+            if rel in ("去年", "上年"):
+                y = (default_year or year) - 1
+            elif rel == "前年":
+                y = (default_year or year) - 2
+            elif rel == "明年":
+                y = (default_year or year) + 1
+            elif rel == "今年":
+                y = default_year or year
+            elif rel in ("同年", "当年"):
+                y = year
+            else:  # 次年, 一年间, 一年后: one year after the last year named
+                y = year + 1
+            year = y
+            yield Timex(offset + start, offset + end, f"{y:04d}", False)
+            continue
+        explicit = bool(m.group("year"))
+        if explicit:
+            year = int(m.group("year"))
+        if year is None:
+            continue
+        period = _period(year, m)
+        if period:
+            yield Timex(offset + start, offset + end, period, explicit)
+
+
+def year_of(period: str) -> int | None:
+    m = re.match(r"(\d{4})", period or "")
+    return int(m.group(1)) if m else None
+
+
+__all__ = ["Timex", "find_timexes", "year_of", "cn_to_number"]

@@ -1,0 +1,93 @@
+"""The spaCy pipeline: blank Chinese with the jieba segmenter (the registry as its user dictionary),
+sentence boundaries for Chinese punctuation, and the mention finder as a pipeline component."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import jieba
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.context import split_sentences
+from kg.extract.mentions import (
+    Mention,
+    RegistryMatcher,
+    find_legal_names,
+    find_market_statements,
+    find_markets,
+    find_regulations,
+    find_regulators,
+)
+from kg.registry import Registry, load_registry
+
+jieba.setLogLevel(logging.WARNING)
+
+if not Doc.has_extension("kg_mentions"):
+    Doc.set_extension("kg_mentions", default=None)
+
+
+@Language.factory("kg_sentences")
+def make_sentences(nlp: Language, name: str):
+    def set_sentences(doc: Doc) -> Doc:
+        starts = {start for start, _, _ in split_sentences(doc.text)}
+        for token in doc:
+            token.is_sent_start = token.i == 0 or token.idx in starts or (
+                token.idx not in starts and doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text)
+        return doc
+
+    return set_sentences
+
+
+class MentionFinder:
+    """Registry names plus productive patterns (legal names, regulators, 《regulations》, markets)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.match_registry = RegistryMatcher(registry)
+        self.places = {s for s, e in registry.surface_forms() if e.category == "Place" and len(s) >= 2}
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        found: list[Mention] = list(self.match_registry(text))
+        found.extend(find_legal_names(text, self.places))
+        found.extend(find_regulators(text, self.places))
+        found.extend(find_regulations(text))
+        found.extend(find_markets(text, self.places))
+        found.extend(find_market_statements(text, self.places))
+        doc._.kg_mentions = found
+        spans = []
+        for m in found:
+            span = doc.char_span(m.start, m.end, label=m.category, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["kg_candidates"] = spans
+        return doc
+
+
+@Language.factory("kg_mentions")
+def make_mentions(nlp: Language, name: str):
+    return MentionFinder(load_registry())
+
+
+def _add_user_words(registry: Registry) -> None:
+    for surface, entry in registry.surface_forms():
+        if len(surface) >= 2 and " " not in surface:
+            jieba.add_word(surface, freq=50000, tag="nz")
+
+
+@lru_cache(maxsize=1)
+def load_pipeline() -> Language:
+    """Built once per process: the registry becomes jieba's user dictionary first."""
+    registry = load_registry()
+    _add_user_words(registry)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("kg_sentences")
+    nlp.add_pipe("kg_mentions")
+    return nlp
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    return list(doc.sents)

@@ -1,0 +1,198 @@
+"""SPARQL from a string, a file or a canned query shipped with the package; parameters are bound
+as RDF terms (never pasted into the query text); results as a table, CSV, TSV, JSON or Turtle."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from importlib.resources import files
+from pathlib import Path
+
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.term import BNode, Node
+
+from kg.errors import QueryError
+from kg.store import QueryResult, Store, Table
+
+PARAM_TYPES = ("string", "iri", "integer", "decimal", "date")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+
+
+def _parse_header(name: str, text: str) -> CannedQuery:
+    title, description, params = name, "", []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:].strip()
+        key, _, value = body.partition(":")
+        if key == "title":
+            title = value.strip()
+        elif key == "description":
+            description = value.strip()
+        elif key == "param":
+            parts = value.split(None, 2)
+            if len(parts) < 2 or parts[1] not in PARAM_TYPES:
+                raise QueryError(f"canned query {name}: bad param line {line!r}")
+            params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
+    return CannedQuery(name, title, description, tuple(params), text)
+
+
+def canned_queries() -> dict[str, CannedQuery]:
+    folder = files("kg.queries")
+    out = {}
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".rq"):
+            name = path.name[:-3]
+            out[name] = _parse_header(name, path.read_text(encoding="utf-8"))
+    return out
+
+
+def resolve(query: str) -> CannedQuery:
+    """A canned query's name, a path to a .rq file, or SPARQL text."""
+    canned = canned_queries()
+    if query in canned:
+        return canned[query]
+    if re.fullmatch(r"[\w./\\-]+\.(rq|sparql)", query.strip()):
+        path = Path(query.strip())
+        if not path.is_file():
+            raise QueryError(f"no query file {path}")
+        return _parse_header(path.stem, path.read_text(encoding="utf-8"))
+    if not re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", query, re.IGNORECASE):
+        names = ", ".join(canned)
+        raise QueryError(f"{query!r} is neither SPARQL, a .rq file, nor a canned query ({names})")
+    return _parse_header("query", query)
+
+
+def to_term(value: str, type_: str = "string") -> Node:
+    """A parameter value as an RDF term: <...> or http(s) IRIs, typed literals, else a string."""
+    if type_ == "iri" or (value.startswith("<") and value.endswith(">")):
+        value = value.strip("<>")
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+            raise QueryError(f"{value!r} is not an IRI")
+        return URIRef(value)
+    if type_ == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise QueryError(f"{value!r} is not an integer")
+        return Literal(int(value))
+    if type_ == "decimal":
+        try:
+            return Literal(Decimal(value), datatype=XSD.decimal)
+        except InvalidOperation as exc:
+            raise QueryError(f"{value!r} is not a number") from exc
+    if type_ == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise QueryError(f"{value!r} is not a date (YYYY-MM-DD)")
+        return Literal(value, datatype=XSD.date)
+    return Literal(value)
+
+
+def bindings(query: CannedQuery, params: dict[str, str]) -> dict[str, Node]:
+    declared = {p.name: p for p in query.params}
+    out: dict[str, Node] = {}
+    for name, value in params.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"bad parameter name {name!r}")
+        if declared and name not in declared:
+            known = ", ".join(declared) or "none"
+            raise QueryError(f"query {query.name} has no parameter {name!r} (parameters: {known})")
+        out[name] = to_term(value, declared[name].type if name in declared else "string")
+    return out
+
+
+def run(store: Store, query: str, params: dict[str, str] | None = None) -> QueryResult:
+    q = resolve(query)
+    return store.query(q.text, bindings(q, params or {}))
+
+
+# --- output ---------------------------------------------------------------------------------
+
+def cell(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal) and term.datatype in (XSD.decimal, XSD.double, XSD.float):
+        d = Decimal(str(term))
+        return format(d.normalize(), "f") if d == d.to_integral_value() else str(term)
+    return str(term)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(table: Table, max_width: int = 60) -> str:
+    def clip(t: str) -> str:
+        t = t.replace("\n", " ")
+        while _width(t) > max_width:
+            t = t[:-2] + "…"
+        return t
+
+    rows = [[clip(cell(v)) for v in row] for row in table.rows]
+    widths = [max([_width(v)] + [_width(r[i]) for r in rows]) for i, v in enumerate(table.variables)]
+    lines = ["  ".join(_pad(v, w) for v, w in zip(table.variables, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(v, w) for v, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    if isinstance(result, bool):
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result})
+        return "true" if result else "false"
+    if isinstance(result, Graph):
+        rdf_formats = {"turtle": "turtle", "table": "turtle", "nt": "nt", "ntriples": "nt", "json": "json-ld",
+                       "jsonld": "json-ld"}
+        if fmt not in rdf_formats:
+            raise QueryError(f"a CONSTRUCT result can be written as turtle, nt or jsonld, not {fmt}")
+        return result.serialize(format=rdf_formats[fmt])
+    if fmt == "table":
+        return format_table(result)
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(result.variables)
+        writer.writerows([cell(v) for v in row] for row in result.rows)
+        return buf.getvalue().rstrip("\n")
+    if fmt == "json":
+        bindings_ = [{k: _json_term(v) for k, v in zip(result.variables, row) if v is not None} for row in result.rows]
+        return json.dumps({"head": {"vars": list(result.variables)}, "results": {"bindings": bindings_}},
+                          ensure_ascii=False, indent=1)
+    raise QueryError(f"unknown format {fmt!r}: choose table, csv, tsv, json or turtle")

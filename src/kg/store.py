@@ -1,0 +1,280 @@
+"""Where graphs live: an embedded Oxigraph store on disk (default) or a remote SPARQL 1.1 server.
+
+Every article is one named graph, replaced as a whole in one transaction. Queries see the
+union of all named graphs as their default graph, so canned queries need no GRAPH clauses.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+Bindings = Mapping[str, Node]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of a SELECT: rdflib terms, None where a variable is unbound."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Node | None, ...], ...]
+
+    def dicts(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+    def column(self, name: str) -> list[Node | None]:
+        i = self.variables.index(name)
+        return [row[i] for row in self.rows]
+
+
+QueryResult = Table | Graph | bool
+
+
+class Store(ABC):
+    """What the rest of the project needs from a store, whatever the engine."""
+
+    location: str
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Bindings | None = None) -> QueryResult: ...
+
+    @abstractmethod
+    def replace_graph(self, graph: str, triples: Graph) -> None:
+        """Replace one named graph with these triples, all or nothing."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> None: ...
+
+    @abstractmethod
+    def graph_names(self) -> list[str]: ...
+
+    @abstractmethod
+    def dump(self, fmt: str, graph: str | None = None) -> bytes:
+        """Serialise the store (or one graph) as 'trig' or 'nquads'."""
+
+    def close(self) -> None:
+        """Release files and connections."""
+
+    def select(self, sparql: str, bindings: Bindings | None = None) -> Table:
+        result = self.query(sparql, bindings)
+        if not isinstance(result, Table):
+            raise QueryError("expected a SELECT query")
+        return result
+
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> Graph:
+        result = self.query(sparql, bindings)
+        if not isinstance(result, Graph):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return result
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --- term conversion between rdflib (the project's currency) and pyoxigraph ---------------
+
+def to_rdflib(term: object) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    raise StoreError(f"unsupported RDF term from the store: {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError(f"cannot bind {term!r}")
+
+
+_TOKENS = re.compile(
+    r"""(?P<comment>#[^\n]*)|(?P<string>''''[\s\S]*?''''|\"\"\"[\s\S]*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
+    r"|(?P<iri><[^<>\"{}|^`\\\s]*>)|(?P<where>\bWHERE\b)|(?P<brace>\{)",
+    re.IGNORECASE,
+)
+
+
+def inject_values(sparql: str, bindings: Bindings | None) -> str:
+    """Bind variables by a VALUES block at the top of the outermost WHERE group.
+
+    Values are RDF terms serialised by rdflib (escaped), never user text pasted into the query;
+    the same mechanism works for any SPARQL 1.1 engine, embedded or remote.
+    """
+    if not bindings:
+        return sparql
+    names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"bad variable name {name!r}")
+    block = " VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(
+        bindings[n].n3() for n in names) + ") } "
+    first_brace = None
+    seen_where = False
+    for m in _TOKENS.finditer(sparql):
+        if m.group("where"):
+            seen_where = True
+        elif m.group("brace"):
+            if seen_where:
+                return sparql[: m.end()] + block + sparql[m.end():]
+            if first_brace is None:
+                first_brace = m.end()
+    if first_brace is None or re.search(r"\bCONSTRUCT\b", sparql, re.IGNORECASE):
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
+    return sparql[:first_brace] + block + sparql[first_brace:]
+
+
+_POSITION = re.compile(r"(\d+):(\d+)")
+
+
+def query_error(exc: Exception, sparql: str) -> QueryError:
+    """A parse error with its line and column, and the offending line quoted."""
+    message = str(exc)
+    found = _POSITION.search(message)
+    if found:
+        line_no, col = int(found.group(1)), int(found.group(2))
+        lines = sparql.splitlines()
+        if 1 <= line_no <= len(lines):
+            message += f"\n  line {line_no}: {lines[line_no - 1]}\n  {' ' * (len(str(line_no)) + 7 + col - 1)}^"
+    return QueryError(f"malformed SPARQL: {message}")
+
+
+def ntriples(triples: Graph) -> str:
+    return triples.serialize(format="nt")
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph on disk (or in memory when path is None)."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.location = str(path) if path else ":memory:"
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc} "
+                             "(is another kg process using it?)") from exc
+
+    def query(self, sparql: str, bindings: Bindings | None = None) -> QueryResult:
+        try:
+            result = self._store.query(inject_values(sparql, bindings), use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryBoolean):
+                return bool(result)
+            if isinstance(result, ox.QuerySolutions):
+                variables = tuple(v.value for v in result.variables)
+                rows = tuple(tuple(to_rdflib(sol[v]) for v in variables) for sol in result)
+                return Table(variables, rows)
+            graph = Graph()
+            for triple in result:
+                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+            return graph
+        except SyntaxError as exc:
+            raise query_error(exc, sparql) from exc
+        except OSError as exc:
+            raise StoreError(f"query failed on {self.location}: {exc}") from exc
+
+    def update(self, sparql_update: str) -> None:
+        try:
+            self._store.update(sparql_update)
+        except SyntaxError as exc:
+            raise query_error(exc, sparql_update) from exc
+        except OSError as exc:
+            raise StoreError(f"update failed on {self.location}: {exc}") from exc
+
+    def replace_graph(self, graph: str, triples: Graph) -> None:
+        # One SPARQL update request is one transaction in Oxigraph: readers see the old
+        # graph or the new one, never half of it.
+        g = ox.NamedNode(graph)
+        self.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{ntriples(triples)}\n}} }}")
+
+    def drop_graph(self, graph: str) -> None:
+        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, fmt: str, graph: str | None = None) -> bytes:
+        formats = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE,
+                   "ntriples": ox.RdfFormat.N_TRIPLES}
+        if fmt not in formats:
+            raise StoreError(f"unknown export format {fmt!r}: choose one of {', '.join(formats)}")
+        try:
+            if graph is None:
+                return self._store.dump(format=formats[fmt])
+            if not self._store.contains_named_graph(ox.NamedNode(graph)):
+                raise StoreError(f"no graph {graph} in the store")
+            if fmt in ("turtle", "ntriples"):
+                return self._store.dump(format=formats[fmt], from_graph=ox.NamedNode(graph))
+            quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            return ox.serialize(quads, format=formats[fmt])
+        except OSError as exc:
+            raise StoreError(f"export failed: {exc}") from exc
+
+    def load_quads(self, data: bytes, fmt: str = "trig") -> None:
+        formats = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
+        self._store.load(data, format=formats[fmt])
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        if getattr(self, "_store", None) is not None:
+            try:
+                self._store.flush()
+            except (OSError, AttributeError):
+                pass
+            del self._store
+            self._store = None
+
+
+def open_store(location: str | Path | None = None, *, read_only: bool = False) -> Store:
+    """An http(s) URL opens a remote SPARQL 1.1 server; anything else an embedded store on disk."""
+    text = str(location) if location is not None else None
+    if text and re.match(r"https?://", text):
+        from kg.remote import RemoteStore
+
+        return RemoteStore(text)
+    return EmbeddedStore(location, read_only=read_only)
+
+
+def iter_graph_metadata(store: Store) -> Iterable[tuple[str, str, str]]:
+    """(graph, content hash, extractor version) of every article graph in the store."""
+    table = store.select(
+        "PREFIX kg: <https://w3id.org/fintech-kg/ontology#>\n"
+        "SELECT ?g ?hash ?version WHERE { GRAPH ?g { ?a a kg:Article ; kg:contentHash ?hash ; "
+        "kg:extractorVersion ?version } }"
+    )
+    for g, h, v in table.rows:
+        yield str(g), str(h), str(v)

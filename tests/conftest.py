@@ -1,0 +1,38 @@
+"""Shared fixtures: real articles by path, a corpus copy per test, a store built once per module."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_TEXT = SHARED / "corpus-seed" / "kuaishou-microloan-guangzhou-top10.txt"
+SEED_GOLD = SHARED / "eval" / "gold" / "kuaishou-microloan-guangzhou-top10.json"
+DEV_CORPUS = SHARED / "corpus-dev"
+SCORER = SHARED / "eval" / "score.py"
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """The project's corpus in a temporary folder, free to edit."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built_store(tmp_path_factory):
+    """The sample corpus built into an embedded store (read by many tests, written by none)."""
+    from kg.build import build
+    from kg.store import open_store
+
+    folder = tmp_path_factory.mktemp("built")
+    store = open_store(folder / "store")
+    report = build(CORPUS, store)
+    assert report.ok, report.failed
+    yield store
+    store.close()

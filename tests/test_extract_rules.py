@@ -1,0 +1,177 @@
+"""Sentence → expected facts, one table per rule family. Sentences are written for these tests;
+names not in the registry check that the patterns generalise."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_article
+from kg.model import Article
+
+
+def run(text: str, published=None):
+    x = extract_article(Article(id="t", title="t", text=text, published=published))
+    names = {e.id: e.name for e in x.entities}
+    return x, names
+
+
+def entity_names(text: str) -> dict[str, str]:
+    x, _ = run(text)
+    return {e.name: e.category for e in x.entities}
+
+
+@pytest.mark.parametrize(
+    "text, name, category",
+    [
+        ("近日，深圳星河网络小额贷款有限公司获得批复。", "深圳星河网络小额贷款有限公司", "Lender"),
+        ("由杭州云帆科技有限公司作为签约主体。", "杭州云帆科技有限公司", "Organization"),
+        ("青松消费金融股份有限公司发布公告。", "青松消费金融股份有限公司", "Lender"),
+        ("浙江山海银行股份有限公司披露年报。", "浙江山海银行股份有限公司", "Lender"),
+        ("安顺市地方金融监督管理局发文。", "安顺市地方金融监督管理局", "Regulator"),
+        ("《网络小额贷款业务管理暂行办法（征求意见稿）》公布。", "网络小额贷款业务管理暂行办法（征求意见稿）", "Regulation"),
+        ("《关于规范互联网助贷业务的通知》明确要求。", "关于规范互联网助贷业务的通知", "Regulation"),
+        ("快手月付与快手借钱双轮驱动。", "快手月付", "Product"),
+        ("广州作为牌照重镇。", "广州", "Place"),
+    ],
+)
+def test_names_are_recognised_with_their_category(text, name, category):
+    assert entity_names(text).get(name) == category
+
+
+def test_a_book_title_is_not_a_regulation():
+    assert "财经" not in entity_names("《财经》记者报道了此事。")
+
+
+def test_a_declared_short_name_is_an_alias_of_the_full_name():
+    x, _ = run("深圳星河网络小额贷款有限公司（以下简称“星河小贷”）成立。星河小贷随后增资。")
+    lender = next(e for e in x.entities if e.name == "深圳星河网络小额贷款有限公司")
+    assert "星河小贷" in lender.aliases
+    assert len(lender.mentions) == 3
+
+
+def test_a_derived_short_name_links_to_the_full_name():
+    x, _ = run("广州青松小额贷款有限公司成立于2020年。青松小贷的余额持续增长。")
+    lender = next(e for e in x.entities if e.name == "广州青松小额贷款有限公司")
+    assert "青松小贷" in lender.aliases
+
+
+def test_same_name_in_two_articles_gets_one_iri():
+    a, _ = run("深圳星河网络小额贷款有限公司获得批复。")
+    b, _ = run("另据报道，深圳星河网络小额贷款有限公司完成增资。")
+    iri_a = {e.id for e in a.entities if e.name.startswith("深圳星河")}
+    iri_b = {e.id for e in b.entities if e.name.startswith("深圳星河")}
+    assert iri_a == iri_b and len(iri_a) == 1
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("快手旗下广州快手小额贷款有限公司业务发展迅速。", ("广州快手小额贷款有限公司", "subsidiaryOf", "快手")),
+        ("杭州云帆科技有限公司是快手的全资子公司。", ("杭州云帆科技有限公司", "subsidiaryOf", "快手")),
+        ("快手推出了快手月付。", ("快手", "operates", "快手月付")),
+        ("快手与青松消费金融股份有限公司达成合作。", ("快手", "partnerOf", "青松消费金融股份有限公司")),
+        ("安顺市地方金融监督管理局印发《小额贷款公司监督管理办法》。",
+         ("小额贷款公司监督管理办法", "issuedBy", "安顺市地方金融监督管理局")),
+        ("杭州云帆科技有限公司更名为杭州云帆数字科技有限公司。",
+         ("杭州云帆科技有限公司", "renamedTo", "杭州云帆数字科技有限公司")),
+        ("杭州云帆科技有限公司收购了深圳星河网络小额贷款有限公司。",
+         ("杭州云帆科技有限公司", "acquired", "深圳星河网络小额贷款有限公司")),
+        ("青松消费金融股份有限公司被安顺市地方金融监督管理局罚款50万元。",
+         ("青松消费金融股份有限公司", "penalizedBy", "安顺市地方金融监督管理局")),
+    ],
+)
+def test_relation_cues(text, expected):
+    x, names = run(text)
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert expected in got
+
+
+def test_a_company_named_after_a_place_the_article_mentions_is_located_there():
+    x, names = run("广州是重镇。广州青松小额贷款有限公司成立。")
+    assert ("广州青松小额贷款有限公司", "locatedIn", "广州") in {
+        (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_a_place_only_inside_a_name_is_no_entity_or_location():
+    x, names = run("杭州云帆科技有限公司成立。")
+    assert not [e for e in x.entities if e.category == "Place"]
+    assert not [r for r in x.relations if r.predicate == "locatedIn"]
+
+
+@pytest.mark.parametrize(
+    "text, metric, value, period, change",
+    [
+        ("2024年末，快手的贷款余额为135.68亿元。", "LoanBalance", 13568000000, "2024-12-31", None),
+        ("2025年第二季度，快手电商GMV同比增长17.6%至3589亿元。", "GMV", 358900000000, "2025-Q2", 17.6),
+        ("2025年第三季度，快手GMV增至3850亿元，同比增长15.2%。", "GMV", 385000000000, "2025-Q3", 15.2),
+        ("快手2025年二季度平均日活用户达4.09亿。", "DAU", 409000000, "2025-Q2", None),
+        ("2023年，青松消费金融股份有限公司实现净利润2.5亿元。", "NetProfit", 250000000, "2023", None),
+        ("2023年，青松消费金融股份有限公司营业收入为12亿元。", "Revenue", 1200000000, "2023", None),
+        ("2025年12月22日，广州青松小额贷款有限公司注册资本提升至10亿元。", "RegisteredCapital", 1e9, "2025-12-22", None),
+    ],
+)
+def test_metric_cues(text, metric, value, period, change):
+    x, _ = run(text)
+    got = [(o.metric, o.value, o.period, o.change_yoy) for o in x.observations]
+    assert (metric, pytest.approx(value), period, change) in got
+
+
+def test_ranks_listed_together_are_assigned_in_order():
+    x, names = run("2025年，快手小贷的投放贷款金额、贷款余额分别位列第9、第10位。")
+    got = {(names[o.subject], o.metric, o.value) for o in x.observations}
+    assert ("广州快手小额贷款有限公司", "LoanIssuanceRank", 9) in got
+    assert ("广州快手小额贷款有限公司", "LoanBalanceRank", 10) in got
+
+
+def test_market_statistics_belong_to_the_market():
+    x, names = run("2024年末，广州拥有36家网络小贷公司，贷款余额总计135.68亿元。")
+    got = {(names[o.subject], o.metric, o.value) for o in x.observations}
+    assert ("广州网络小贷行业", "CompanyCount", 36) in got
+    assert ("广州网络小贷行业", "LoanBalance", 13568000000) in got
+
+
+def test_a_number_without_any_time_is_not_an_observation():
+    x, _ = run("快手的贷款余额为135.68亿元。")
+    assert x.observations == ()
+
+
+@pytest.mark.parametrize(
+    "text, type_, date, before, after",
+    [
+        ("自2024年4月斩获网络小贷牌照后，快手旗下广州快手小额贷款有限公司发展迅速。", "LicenseGranted", "2024-04", None, None),
+        ("2025年12月22日，广州青松小额贷款有限公司注册资本由5亿元增至10亿元。", "CapitalIncrease", "2025-12-22", 5e8, 1e9),
+        ("2019年3月，深圳星河网络小额贷款有限公司的牌照被吊销。", "LicenseRevoked", "2019-03", None, None),
+    ],
+)
+def test_event_cues(text, type_, date, before, after):
+    x, _ = run(text)
+    got = [(e.type, e.date, e.value_before, e.value_after) for e in x.events]
+    assert (type_, date, before, after) in got
+
+
+def test_one_capital_increase_told_in_two_sentences_is_one_event():
+    x, _ = run("快手小贷注册资本从5亿元增至10亿元。2025年12月22日，广州快手小额贷款有限公司完成增资，注册资本提升至10亿元。")
+    increases = [e for e in x.events if e.type == "CapitalIncrease"]
+    assert len(increases) == 1
+    assert (increases[0].date, increases[0].value_before, increases[0].value_after) == ("2025-12-22", 5e8, 1e9)
+
+
+def test_a_penalty_has_its_authority_and_amount():
+    x, names = run("2019年5月，青松消费金融股份有限公司被安顺市地方金融监督管理局罚款50万元。")
+    penalty = next(e for e in x.events if e.type == "Penalty")
+    assert names[penalty.object] == "安顺市地方金融监督管理局"
+    assert penalty.amount == 500000
+
+
+@pytest.mark.parametrize("text", ["", "   ", "The quick brown fox jumps over the lazy dog.", "今天天气很好，我们去公园散步吧。"])
+def test_texts_without_entities_give_a_valid_empty_result(text):
+    x, _ = run(text)
+    assert x.relations == () and x.observations == () and x.events == ()
+
+
+def test_evidence_offsets_point_at_the_sentence_in_the_text():
+    text = "前言。2024年末，快手的贷款余额为135.68亿元。结语。"
+    x, _ = run(text)
+    for fact in (*x.relations, *x.observations, *x.events):
+        ev = fact.evidence
+        assert text[ev.start:ev.end] == ev.text
