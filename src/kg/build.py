@@ -107,7 +107,9 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
     seen_graphs: set[str] = set()
     for item in iter_corpus(Path(corpus_dir)):
         if isinstance(item, CorpusError):
-            report.failed.append((getattr(item, "path", None) or "corpus", str(item)))
+            # corpus errors start with the file they are about
+            where = getattr(item, "path", None) or str(item).split(":", 1)[0]
+            report.failed.append((str(where), str(item)))
             continue
         graph = iri.article_graph(item.id)
         seen_graphs.add(graph)

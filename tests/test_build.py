@@ -1,0 +1,142 @@
+"""End to end: corpus → store, incremental rebuilds, failures that lose nothing, canned queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import iri
+from kg.build import build
+from kg.errors import QueryError
+from kg.query import canned_queries, run
+from kg.store import open_store
+from kg.validate import validate_store
+
+SEED_ID = "kuaishou-microloan-guangzhou-top10"
+
+
+def _second_article(corpus: Path) -> Path:
+    """A second corpus entry made from the seed's body with another id, so both can be built."""
+    text = (corpus / f"{SEED_ID}.md").read_text(encoding="utf-8")
+    body = text.split("---", 2)[2]
+    path = corpus / "second.md"
+    path.write_text("---\nid: second\ntitle: 第二篇\npublished: 2026-02-01\n---\n" + body.replace("快手借钱", "快手借款"),
+                    encoding="utf-8")
+    return path
+
+
+def test_rebuilding_with_nothing_changed_extracts_nothing(corpus_copy, tmp_path):
+    with open_store(tmp_path / "store") as store:
+        first = build(corpus_copy, store)
+        again = build(corpus_copy, store)
+    assert first.built == [SEED_ID]
+    assert again.built == [] and again.skipped == [SEED_ID]
+    assert again.totals == first.totals
+
+
+def test_editing_one_article_rebuilds_that_article_only(corpus_copy, tmp_path):
+    second = _second_article(corpus_copy)
+    with open_store(tmp_path / "store") as store:
+        assert sorted(build(corpus_copy, store).built) == ["kuaishou-microloan-guangzhou-top10", "second"]
+        second.write_text(second.read_text(encoding="utf-8") + "\n2025年，快手的贷款余额为100亿元。\n", encoding="utf-8")
+        report = build(corpus_copy, store)
+        assert report.built == ["second"] and report.skipped == [SEED_ID]
+        rows = run(store, "metric-series", {"entity_name": "快手"}).dicts()
+        assert any(r["metric"].toPython() == "LoanBalance" and int(r["value"].toPython()) == 10_000_000_000 for r in rows)
+
+
+def test_a_failing_article_is_reported_and_skipped_and_keeps_its_old_graph(corpus_copy, tmp_path):
+    second = _second_article(corpus_copy)
+    with open_store(tmp_path / "store") as store:
+        build(corpus_copy, store)
+        before = store.dump("nquads", iri.article_graph("second"))
+        second.write_bytes(b"---\nid: second\ntitle: [unclosed\n---\n\xff\xfe broken")
+        report = build(corpus_copy, store)
+        assert report.built == [] and len(report.failed) == 1
+        assert "second.md" in report.failed[0][0]
+        assert store.dump("nquads", iri.article_graph("second")) == before  # nothing lost
+        _second_article(corpus_copy)  # fixed back: its graph in the store is already right
+        repaired = build(corpus_copy, store)
+        assert repaired.ok and "second" in repaired.skipped
+
+
+def test_an_article_removed_from_the_corpus_loses_its_graph(corpus_copy, tmp_path):
+    second = _second_article(corpus_copy)
+    with open_store(tmp_path / "store") as store:
+        build(corpus_copy, store)
+        second.unlink()
+        report = build(corpus_copy, store)
+        assert report.removed == ["second"]
+        assert iri.article_graph("second") not in store.graph_names()
+
+
+def test_the_sample_corpus_conforms_to_the_shapes(built_store):
+    report = validate_store(built_store)
+    assert report.conforms, report.text
+
+
+def test_ownership_query_links_the_guangzhou_lender_to_kuaishou(built_store):
+    rows = run(built_store, "ownership-tree").dicts()
+    pairs = {(str(r["companyName"]), str(r["ownerName"])) for r in rows}
+    assert ("广州快手小额贷款有限公司", "快手") in pairs
+
+
+def test_ownership_query_with_an_owner_parameter(built_store):
+    assert run(built_store, "ownership-tree", {"owner_name": "快手科技"}).rows  # an alias works
+    assert not run(built_store, "ownership-tree", {"owner_name": "不存在的公司"}).rows
+
+
+def test_lenders_by_place(built_store):
+    rows = run(built_store, "lenders-by-place", {"place_name": "广州"}).dicts()
+    assert [(str(r["lenderName"]), str(r["kind"])) for r in rows] == [("广州快手小额贷款有限公司", "OnlineMicroLender")]
+
+
+def test_metric_series_for_the_market(built_store):
+    rows = run(built_store, "metric-series", {"entity_name": "广州网络小贷行业"}).dicts()
+    series = {(str(r["metric"]), str(r["period"])) for r in rows}
+    assert {("LoanBalance", "2024-12-31"), ("LoanBalance", "2025"), ("CompanyCount", "2025")} <= series
+
+
+def test_events_timeline_is_in_date_order(built_store):
+    rows = run(built_store, "events-timeline").dicts()
+    assert [(str(r["type"]), str(r["date"])) for r in rows] == [
+        ("LicenseGranted", "2024-04"), ("CapitalIncrease", "2025-12-22")]
+    increase = rows[1]
+    assert int(increase["valueBefore"].toPython()) == 500_000_000
+    assert int(increase["valueAfter"].toPython()) == 1_000_000_000
+
+
+def test_regulations_query_lists_the_interim_measures(built_store):
+    names = {str(r["regulationName"]) for r in run(built_store, "regulations").dicts()}
+    assert "小额贷款公司监督管理暂行办法" in names
+
+
+def test_evidence_query_gives_sentences_and_the_article(built_store):
+    rows = run(built_store, "evidence", {"entity_name": "快手小贷"}).dicts()
+    assert rows
+    for r in rows:
+        assert str(r["articleId"]) == SEED_ID
+        assert int(r["end"]) > int(r["start"])
+    assert any("增资" in str(r["sentence"]) for r in rows)
+
+
+def test_entities_query_by_category(built_store):
+    rows = run(built_store, "entities", {"category": "Product"}).dicts()
+    assert {str(r["name"]) for r in rows} == {"快手月付", "快手借钱"}
+
+
+def test_every_canned_query_runs(built_store):
+    for name in canned_queries():
+        assert run(built_store, name).rows, name
+
+
+def test_a_parameter_is_bound_not_pasted(built_store):
+    hostile = '快手" } } DROP ALL ; SELECT * WHERE { ?s ?p ?o . FILTER("1'
+    assert run(built_store, "metric-series", {"entity_name": hostile}).rows == ()
+    assert run(built_store, "entities").rows
+
+
+def test_unknown_parameter_is_refused(built_store):
+    with pytest.raises(QueryError, match="no parameter"):
+        run(built_store, "entities", {"nope": "x"})

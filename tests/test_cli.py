@@ -1,0 +1,142 @@
+"""The CLI in-process: clean messages and exit codes for bad input, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import CORPUS, DEV_CORPUS, SEED_TEXT
+from kg.cli import main
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KG_STORE", raising=False)
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+
+    def invoke(*args: str):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_extract_prints_the_contract_json(cli):
+    result = cli("extract", str(SEED_TEXT), "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert {"article", "entities", "relations", "observations", "events"} <= set(data)
+    assert any(e["name"] == "广州快手小额贷款有限公司" for e in data["entities"])
+
+
+def test_extract_jsonl_keeps_input_order(cli):
+    files = [str(p) for p in sorted(DEV_CORPUS.glob("finnsp-eval-00*.txt"))[:3]]
+    result = cli("extract", *files, "--format", "jsonl")
+    assert result.exit_code == 0
+    ids = [json.loads(line)["article"]["id"] for line in result.output.splitlines()]
+    assert ids == [Path(f).stem for f in files]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x80\x81\xfe\xff\x00abc", "decode"),
+    ],
+)
+def test_bad_article_files_get_a_clear_message(cli, tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = cli("extract", str(bad))
+    assert result.exit_code == 1
+    assert result.output.startswith("kg: ") and message in result.output.lower()
+    assert "Traceback" not in result.output
+
+
+def test_gbk_text_is_read(cli, tmp_path):
+    article = tmp_path / "gbk.txt"
+    article.write_bytes(SEED_TEXT.read_text(encoding="utf-8").encode("gb18030"))
+    result = cli("extract", str(article))
+    assert result.exit_code == 0
+    assert any(e["name"] == "快手" for e in json.loads(result.output)["entities"])
+
+
+def test_add_refuses_a_duplicate_and_names_it(cli, tmp_path):
+    before = sorted(p.name for p in (tmp_path / "corpus").iterdir())
+    result = cli("add", str(SEED_TEXT))
+    assert result.exit_code == 1
+    assert "kuaishou-microloan-guangzhou-top10.md" in result.output
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == before
+
+
+def test_add_then_build_then_query(cli, tmp_path):
+    dev = sorted(DEV_CORPUS.glob("finnsp-train-0*.txt"))[0]
+    added = cli("add", str(dev), "--published", "2019-03-01", "--outlet", "test")
+    assert added.exit_code == 0, added.output
+    built = cli("build", "--no-infer", "--no-pages")
+    assert built.exit_code == 0, built.output
+    assert "2 built" in built.output and "entities" in built.output
+    rows = cli("query", "entities", "--format", "json")
+    assert rows.exit_code == 0
+    assert json.loads(rows.output)["results"]["bindings"]
+
+
+def test_malformed_front_matter_fails_the_build_cleanly(cli, tmp_path):
+    (tmp_path / "corpus" / "broken.md").write_text("---\nid: broken\ntitle: [oops\n---\n正文。", encoding="utf-8")
+    result = cli("build", "--no-infer", "--no-pages")
+    assert result.exit_code == 1
+    assert "failed" in result.output and "broken.md" in result.output
+    assert "1 built" in result.output  # the good article was built all the same
+
+
+def test_malformed_sparql_gets_its_position_and_exit_code_2(cli):
+    assert cli("build", "--no-infer", "--no-pages").exit_code == 0
+    result = cli("query", "SELECT ?x WHERE { ?x ?p }")
+    assert result.exit_code == 2
+    assert "malformed SPARQL" in result.output and "1:" in result.output
+
+
+@pytest.mark.parametrize("fmt, check", [
+    ("csv", lambda out: out.splitlines()[0].startswith("ownerName,companyName")),
+    ("tsv", lambda out: "\t" in out.splitlines()[0]),
+    ("json", lambda out: json.loads(out)["head"]["vars"][0] == "ownerName"),
+    ("table", lambda out: "广州快手小额贷款有限公司" in out and "(1 row)" in out),
+])
+def test_query_output_formats(cli, fmt, check):
+    assert cli("build", "--no-infer", "--no-pages").exit_code == 0
+    result = cli("query", "ownership-tree", "--format", fmt)
+    assert result.exit_code == 0 and check(result.output)
+
+
+def test_construct_gives_turtle(cli):
+    assert cli("build", "--no-infer", "--no-pages").exit_code == 0
+    result = cli("query", "PREFIX kg: <https://w3id.org/fintech-kg/ontology#> "
+                          "CONSTRUCT { ?a kg:subsidiaryOf ?b } WHERE { ?a kg:subsidiaryOf ?b }")
+    assert result.exit_code == 0 and "subsidiaryOf" in result.output
+
+
+def test_query_without_a_store_says_build_first(cli):
+    result = cli("query", "entities")
+    assert result.exit_code == 1 and "kg build" in result.output
+
+
+def test_export_trig_and_nquads(cli, tmp_path):
+    assert cli("build", "--no-infer", "--no-pages").exit_code == 0
+    out = tmp_path / "all.nq"
+    assert cli("export", "--format", "nquads", "-o", str(out)).exit_code == 0
+    assert "graph/article/kuaishou" in out.read_text(encoding="utf-8")
+    one = cli("export", "--article", "kuaishou-microloan-guangzhou-top10")
+    assert one.exit_code == 0 and "快手" in one.output
+    missing = cli("export", "--article", "nope")
+    assert missing.exit_code == 1 and "no graph" in missing.output
+
+
+def test_validate_reports_conformance(cli):
+    assert cli("build", "--no-infer", "--no-pages").exit_code == 0
+    result = cli("validate")
+    assert result.exit_code == 0 and "conforms" in result.output
