@@ -15,9 +15,12 @@ from kg.extract.context import split_sentences
 from kg.extract.mentions import (
     Mention,
     RegistryMatcher,
+    find_associations,
     find_legal_names,
     find_market_statements,
     find_markets,
+    find_persons,
+    find_platform_names,
     find_regulations,
     find_regulators,
 )
@@ -48,11 +51,16 @@ class MentionFinder:
         self.registry = registry
         self.match_registry = RegistryMatcher(registry)
         self.places = {s for s, e in registry.surface_forms() if e.category == "Place" and len(s) >= 2}
+        self.known_names = {s for s, _ in registry.surface_forms()}
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         found: list[Mention] = list(self.match_registry(text))
-        found.extend(find_legal_names(text, self.places))
+        persons = list(find_persons(text))
+        found.extend(persons)
+        found.extend(find_legal_names(text, self.places, {p.end for p in persons}))
+        found.extend(find_associations(text, self.places))
+        found.extend(find_platform_names(text, self.known_names))
         found.extend(find_regulators(text, self.places))
         found.extend(find_regulations(text))
         found.extend(find_markets(text, self.places))

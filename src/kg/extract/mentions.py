@@ -89,14 +89,16 @@ _NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9（）()·]")
 _LEFT_STOPS = sorted(
     ["旗下的", "旗下", "由", "与", "和", "及", "或", "是", "为", "对", "向", "在", "于", "将", "被", "的", "了",
      "称", "据", "经", "从", "把", "让", "给", "同", "跟", "以", "等", "其", "该", "系", "即", "通过", "包括",
-     "联合", "控股", "持有", "成立", "设立", "注册", "全资", "子公司", "股东", "宣布", "发布", "表示", "显示",
-     "公告", "认为", "获得", "获批", "取得", "拿到", "斩获", "收购", "入股", "投资", "起诉", "处罚", "罚款",
+     "联合", "持有", "成立", "设立", "注册", "全资", "子公司", "股东", "宣布", "发布", "表示", "显示",
+     "公告", "认为", "获得", "获批", "取得", "拿到", "斩获", "收购", "入股", "起诉", "处罚", "罚款", "免去", "建议",
+     "人民币", "附属", "赎回", "合计", "披露", "加入", "负责", "专门", "期间", "部分", "至今", "密集", "旗下平台",
      "更名为", "更名", "作为", "这家", "一家", "此前", "目前", "近日", "日前", "今年", "去年", "已经", "已",
      "并", "且", "也", "还", "都", "而", "但", "则", "就", "即将", "正式", "完成", "年", "月", "日", "后", "前"],
     key=len, reverse=True)
 _COMPANY_SUFFIX = re.compile(
-    r"(?:（集团）|\(集团\))?(?:股份)?有限(?:责任)?公司|银行(?:股份有限公司)?|(?:集团)?股份公司|信托(?:有限责任公司)?"
+    r"(?:（集团）|\(集团\))?(?:股份)?有限(?:责任)?公司|(?P<bank>银行)(?:股份有限公司)?|(?:集团)?股份公司"
 )
+_NAME_START_OK = re.compile(r"[\s，。、；：:;,.!?！？“”\"'（）()《》【】\[\]—…·]|^$")
 _MAX_NAME = 32
 
 LENDER_KINDS = (
@@ -118,13 +120,19 @@ def classify_company(name: str) -> tuple[str, str | None]:
     return "Organization", None
 
 
-def _extend_left(text: str, suffix_start: int, places: set[str]) -> int:
-    """Walk left from a legal-form suffix over name characters until a stop word or punctuation."""
+def _extend_left(text: str, suffix_start: int, places: set[str], blocked: set[int] = frozenset()) -> int:
+    """Walk left from a legal-form suffix over name characters until a stop word, punctuation,
+    a number, or the end of another name (a person: 免去沈易明华融国际信托…)."""
     i = suffix_start
     limit = max(0, suffix_start - _MAX_NAME)
-    while i > limit and _NAME_CHAR.match(text[i - 1]):
+    while i > limit and _NAME_CHAR.match(text[i - 1]) and not text[i - 1].isdigit() and i not in blocked:
         stop = next((w for w in _LEFT_STOPS if text.startswith(w, i - len(w)) and i - len(w) >= limit), None)
         if stop is not None and i < suffix_start:
+            # a one-character stop right after punctuation starts a name: ，和信电子商务有限公司
+            before = text[max(0, i - 4): i - 1]
+            if stop in _NAME_INITIALS and (_NAME_START_OK.match(before[-1:]) or before.endswith(
+                    tuple(w for w in _LEFT_STOPS if len(w) > 1))):
+                i -= 1
             break
         i -= 1
     # "近日广州快手…": a name starts at a place name; cut what stands before the first one
@@ -137,12 +145,20 @@ def _extend_left(text: str, suffix_start: int, places: set[str]) -> int:
     return i
 
 
-def find_legal_names(text: str, places: set[str]) -> Iterator[Mention]:
+_NAME_INITIALS = {"和", "同", "及"}  # stop words that also begin names (和信, 同花顺); never 由, 与, 在 …
+_ADMIN_START = re.compile(rf"[{CJK}]{{2,3}}(?:省|市|县|自治区)")
+
+
+def find_legal_names(text: str, places: set[str], blocked: set[int] = frozenset()) -> Iterator[Mention]:
     for m in _COMPANY_SUFFIX.finditer(text):
-        start = _extend_left(text, m.start(), places)
+        start = _extend_left(text, m.start(), places, blocked)
         brand = text[start:m.start()]
         if len(brand) < 2 or not re.search(rf"[{CJK}A-Za-z]", brand):
             continue
+        if m.group("bank") and m.end() == m.end("bank"):
+            # a bare …银行 is a name only when it starts at a place: 上海银行, 浙江泰隆商业银行
+            if not (any(brand.startswith(p) for p in places) or _ADMIN_START.match(brand)):
+                continue
         name = text[start:m.end()]
         category, kind = classify_company(name)
         yield Mention(start, m.end(), name, category, kind, None, "legal-name")
@@ -150,7 +166,7 @@ def find_legal_names(text: str, places: set[str]) -> Iterator[Mention]:
 
 _AUTHORITY = re.compile(
     r"(?:地方)?金融(?:监督)?管理局|金融工作(?:办公室|局)|金融办|银保监局|银监局|证监局|金融监管局|监管局"
-    r"|公安(?:局|厅)|市场监督管理局|市场监管局|人民法院|人民检察院"
+    rf"|公安(?:局|厅)(?:[{CJK}]{{2,4}}分局)?|市场监督管理局|市场监管局|人民法院|人民检察院|打非办|金融稳定局"
 )
 _ADMIN_UNIT = re.compile(rf"[{CJK}]{{2}}(?:省|市|县|区|自治区|自治州)$")
 _NATIONAL = ("国家", "中国", "最高")
@@ -189,9 +205,134 @@ def find_regulators(text: str, places: set[str]) -> Iterator[Mention]:
         yield Mention(m.start(), m.end(), m.group(0), "Regulator", None, None, "regulator")
 
 
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛"
+    "樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁"
+    "冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米"
+    "柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝巍"
+)
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯")
+_PERSON_TITLE = (
+    r"(?:董事长|总经理|总裁|首席执行官|CEO|创始人|联合创始人|董事|监事|法定代表人|法人代表|实际控制人|实控人|负责人|"
+    r"副总裁|行长|副行长|局长|副局长|主席|副主席|理事长|秘书长|分析师|研究员|院长|教授|律师|犯罪嫌疑人|嫌疑人|董秘|"
+    r"总监|合伙人|执行董事|经理|股东|主任|所长|处长|记者|免去|任命|聘任|聘请|选举|提名|新增)"
+)
+_AFTER_NAME = re.compile(
+    r"(?:先生|女士|表示|称|指出|认为|介绍|说|等|也|在|的|是|为|已|曾|于|将|和|与|及|对|向|被|因|担任|任|出任|持有|"
+    r"透露|回应|强调|坦言|告诉|接受|同志|、|，|,|。|：|:|；|（|\(|）|\)|“|”|\s|$)"
+)
+_TITLE_THEN_NAME = re.compile(_PERSON_TITLE + r"[：:，、\s]?")
+_NAME_THEN_CUE = re.compile(r"(?:先生|女士|表示|指出|认为|透露|坦言|强调|回应)")
+
+
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary tags: a word it knows as a common word (文章 n) is not a name."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _name_at(text: str, i: int) -> int | None:
+    """End of a person name starting at i (surname + 1–2 characters), judged by what follows."""
+    surname = 2 if text[i:i + 2] in COMPOUND_SURNAMES else 1 if text[i:i + 1] in SURNAMES else 0
+    if not surname:
+        return None
+    tags = _word_tags()
+    ends = []
+    for given in (2, 1):
+        end = i + surname + given
+        name = text[i:end]
+        if len(name) < 2 or not re.fullmatch(rf"[{CJK}]+", name) or "某" in name:
+            continue
+        tag = tags.get(name)
+        if tag is not None and not tag.startswith("nr"):
+            continue
+        if _AFTER_NAME.match(text, end):
+            ends.append((end, tag))
+    if len(ends) == 2 and ends[1][1] and ends[1][1].startswith("nr") and ends[0][1] is None:
+        return ends[1][0]  # 李宁 (a known name) rather than 李宁忙
+    return ends[0][0] if ends else None
+
+
+def find_persons(text: str) -> Iterator[Mention]:
+    """Named people: a title before the name (董事长周某某) or a speech cue after it (王某表示)."""
+    seen: set[int] = set()
+    for m in _TITLE_THEN_NAME.finditer(text):
+        i = m.end()
+        while i < len(text):
+            end = _name_at(text, i)
+            if end is None or i in seen:
+                break
+            seen.add(i)
+            yield Mention(i, end, text[i:end], "Person", None, None, "person")
+            if text[end:end + 1] == "、":  # 股东巍伟、王伟
+                i = end + 1
+                continue
+            break
+    for m in _NAME_THEN_CUE.finditer(text):
+        for size in (3, 2):
+            i = m.start() - size
+            if i < 0 or i in seen:
+                continue
+            before = text[i - 1:i] if i > 0 else ""
+            if before and not _NAME_START_OK.match(before) and before not in "称据经由":
+                continue
+            if _name_at(text, i) == m.start():
+                seen.add(i)
+                yield Mention(i, m.start(), text[i:m.start()], "Person", None, None, "person")
+                break
+
+
+# P2P-era platform brands the registry cannot all know: 易利贷, 爱贷网, 米宝理财, 华夏信财 …
+_BRAND = (rf"[A-Za-z0-9{CJK}]{{1,5}}?(?:贷|宝|网|金服|金融|理财|财富|在线|普惠|钱包|借款|计划|所|财主|汇|盒子|金科|信财|易贷|e贷|钱庄)")
+_BRAND_END = (r"(?=[，。、；：:;,.!?！？“”\"'（）()\s]|的|旗下|于|已|被|在|发布|表示|称|运营|平台|成立|上线|是|为|宣布|"
+              r"出现|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|$)")
+_PLATFORM_BEFORE = re.compile(rf"(?:P2P|网贷|互金|理财|借贷|网络借贷)?平台[“\"「]?({_BRAND}){_BRAND_END}")
+_PLATFORM_LIST = re.compile(rf"((?:{_BRAND}、)+{_BRAND})(?:等)?(?:\d+家|多家|几家)?(?:P2P|网贷|互金|理财)?平台")
+_PLATFORM_EVENT = re.compile(
+    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({_BRAND})(?:平台)?(?:已|正式|突然|也)?"
+    r"(?:爆雷|暴雷|逾期|清盘|被立案|立案侦查|被警方立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付)"
+)
+_NOT_BRANDS = {"该平台", "网贷", "理财", "金融", "互联网金融", "平台", "财富", "借款", "计划", "网络", "这家", "一家",
+               "多家", "部分", "其他", "旗下", "该网", "官网", "网站", "上网", "联网", "互联网", "中国", "全国"}
+
+
+def find_platform_names(text: str, known: set[str]) -> Iterator[Mention]:
+    """Lending platforms named by their context: 平台X, X、Y等平台, X爆雷/清盘/被立案."""
+    spans: list[tuple[int, int]] = []
+    for m in _PLATFORM_BEFORE.finditer(text):
+        spans.append((m.start(1), m.end(1)))
+    for m in _PLATFORM_LIST.finditer(text):
+        pos = m.start(1)
+        for item in m.group(1).split("、"):
+            spans.append((pos, pos + len(item)))
+            pos += len(item) + 1
+    for m in _PLATFORM_EVENT.finditer(text):
+        spans.append((m.start(1), m.end(1)))
+    for start, end in spans:
+        name = text[start:end]
+        if name in _NOT_BRANDS or name in known or len(name) < 2 or name.isdigit() or name.endswith("官网"):
+            continue
+        if re.search(r"\d", name) and not re.search(r"[A-Za-z]", name):
+            continue  # 8000万元… is no brand
+        yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
+
+
+
+
+def find_associations(text: str, places: set[str]) -> Iterator[Mention]:
+    """中国互联网金融协会, 北京市互联网金融行业协会; 扬州市…领导小组办公室 (a regulator)."""
+    place_alt = "|".join(sorted(map(re.escape, places | {"中国", "全国"}), key=len, reverse=True))
+    for m in re.finditer(rf"(?:{place_alt})(?:省|市|自治区)?[{CJK}]{{2,12}}?(?:行业)?协会", text):
+        yield Mention(m.start(), m.end(), m.group(0), "Organization", None, None, "association")
+    for m in re.finditer(rf"(?:{place_alt})(?:省|市|自治区)?[{CJK}]{{2,16}}?领导小组(?:办公室)?", text):
+        yield Mention(m.start(), m.end(), m.group(0), "Regulator", None, None, "regulator")
+
+
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
 _REGULATION_WORDS = re.compile(
-    r"(?:办法|通知|规定|意见|条例|法|指引|细则|征求意见稿|决定|方案|规则|规范|准则|指导意见|函|公告|要求|标准)"
+    r"(?:办法|通知|规定|意见|条例|法|指引|细则|征求意见稿|决定|方案|规则|规范|准则|指导意见|函|要求|标准|倡议书|风险提示)"
     r"(?:[（(]?(?:试行|暂行|征求意见稿|修订)[）)]?)?$"
 )
 
@@ -255,7 +396,7 @@ def find_declared_aliases(text: str) -> Iterator[tuple[int, int, int]]:
         yield m.start(), m.start("alias"), m.end("alias")
 
 
-_PRIORITY = {"market-statement": 0, "market": 1, "registry": 2}
+_PRIORITY = {"market-statement": 0, "market": 1, "registry": 2, "person": 3}
 
 
 def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
