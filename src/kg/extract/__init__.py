@@ -14,7 +14,7 @@ from kg.extract.linking import link
 from kg.extract.observations import dedupe as dedupe_observations
 from kg.extract.observations import observations_in
 from kg.extract.relations import dedupe as dedupe_relations
-from kg.extract.relations import name_relations, relations_in
+from kg.extract.relations import list_relations, name_relations, relations_in
 from kg.extract.timex import find_timexes
 from kg.model import Article, Entity, Evidence, Extraction
 from kg.registry import load_registry
@@ -49,6 +49,22 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _BOILERPLATE.finditer(text)]
 
 
+def document_year(text: str) -> int | None:
+    """Without a publication date, the latest year the article names: news speaks of its own year."""
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", text)]
+    return max(years) if years else None
+
+
+def paragraph_timexes(text: str, default_year: int | None):
+    """A year named in one paragraph carries to the dates after it in that paragraph only."""
+    found = []
+    pos = 0
+    for chunk in text.split("\n"):
+        found.extend(find_timexes(chunk, default_year=default_year, offset=pos))
+        pos += len(chunk) + 1
+    return found
+
+
 def extract_article(article: Article) -> Extraction:
     from kg.nlp import load_pipeline
 
@@ -63,8 +79,8 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
     mentions = [m for m in doc._.kg_mentions or () if not any(s <= m.start < e for s, e in excluded)]
     linked = link(text, mentions, registry, places)
     by_id = {e.id: e for e in linked.entities}
-    default_year = article.published.year if article.published else None
-    timexes = list(find_timexes(text, default_year=default_year))
+    default_year = article.published.year if article.published else document_year(text)
+    timexes = paragraph_timexes(text, default_year)
     sentences = build_sentences(text, split_sentences(text),
                                 [(m, by_id[eid]) for m, eid in linked.mention_entity], timexes)
 
@@ -73,7 +89,7 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
         for slot in s.slots:
             first_evidence.setdefault(slot.entity.id, s.evidence)
 
-    relations = [r for s in sentences for r in relations_in(s)]
+    relations = [r for s in sentences for r in (*relations_in(s), *list_relations(s))]
     relations += name_relations(linked.entities, first_evidence)
 
     observations = []

@@ -26,7 +26,7 @@ METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"月均买家(?:数)?|买家(?:数)", "MonthlyBuyers", ("number", "count")),
     (r"(?:注册|累计|服务|覆盖|活跃)?用户(?:数|规模|总数|数量)?|借款人(?:数|数量)?|出借人(?:数|数量)?", "Users", ("number", "count")),
     (r"(?:年化)?利率|年化(?:收益率|成本)?|综合(?:年化)?成本", "InterestRate", ("percent",)),
-    (r"罚款|罚没(?:款)?|罚金", "PenaltyAmount", ("money",)),
+    (r"罚款|罚没(?:款)?", "PenaltyAmount", ("money",)),
 )
 _CUES = [(re.compile(p), metric, kinds) for p, metric, kinds in METRIC_CUES]
 _RANKED = {"LoanBalance": "LoanBalanceRank", "LoanIssuance": "LoanIssuanceRank", "Revenue": "RevenueRank",
@@ -62,11 +62,25 @@ def _cues(sentence: Sentence) -> list[_Cue]:
     return sorted(found, key=lambda c: c.start)
 
 
+_SOURCE_AFTER = re.compile(r"^.{0,4}?(?:数据)?(?:显示|统计|报道|消息|获悉|记者|官网|公示|查询|研究院|智库)")
+_SOURCE_BEFORE = re.compile(r"(?:据|来自|根据|援引)\s*$")
+
+
+def _is_source(sentence: Sentence, slot) -> bool:
+    """据零壹财经统计 / 企查查显示 / (NYSE:QD): who reports a number is not what it measures."""
+    rel_start, rel_end = slot.start - sentence.start, slot.end - sentence.start
+    after, before = sentence.text[rel_end:rel_end + 8], sentence.text[max(0, rel_start - 4):rel_start]
+    inside_brackets = sentence.text[:rel_start].count("（") + sentence.text[:rel_start].count("(") > \
+        sentence.text[:rel_start].count("）") + sentence.text[:rel_start].count(")")
+    return bool(_SOURCE_AFTER.match(after) or _SOURCE_BEFORE.search(before) or inside_brackets)
+
+
 def _subject(sentence: Sentence, at: int, fallback: Entity | None, *, ranked: bool = False) -> Entity | None:
     """The nearest company or market named before a cue; 行业 prefers the market in scope.
     A rank belongs to a company: the market it is ranked in is its scope, not its subject."""
     categories = _SUBJECT_CATEGORIES[:-1] if ranked else _SUBJECT_CATEGORIES
-    before = [s for s in sentence.slots if s.end <= at and s.entity.category in categories]
+    before = [s for s in sentence.slots if s.end <= at and s.entity.category in categories
+              and not _is_source(sentence, s)]
     clause = sentence.text[: at - sentence.start]
     if not ranked and "行业" in clause[-12:]:
         markets = [s for s in sentence.slots if s.entity.category == "Market"]
@@ -165,7 +179,8 @@ def _ranks(sentence: Sentence, cues: list[_Cue], fallback: Entity | None) -> Ite
 
 
 def dedupe(observations: Iterable[Observation]) -> list[Observation]:
-    """The same value of the same metric for the same subject stated twice: keep the most precise period."""
+    """The same value of the same metric for the same subject stated twice (a headline, then the
+    body): one observation, the first one stated with a time."""
     best: dict[tuple[str, str, float], Observation] = {}
     order: list[tuple[str, str, float]] = []
     for ob in observations:
@@ -173,8 +188,6 @@ def dedupe(observations: Iterable[Observation]) -> list[Observation]:
         if key not in best:
             best[key] = ob
             order.append(key)
-        elif len(ob.period) > len(best[key].period):
-            best[key] = ob
     return [best[k] for k in order]
 
 

@@ -86,6 +86,8 @@ def find_quantities(text: str, offset: int = 0) -> Iterator[Quantity]:
         value = parse_number(num_text)
         if value is None:
             continue
+        if not mult and not unit and re.fullmatch(r"(?:19|20)\d{2}", num_text) and text[m.end():m.end() + 1] in "年财":
+            continue  # 2018财年, 2019年度: a year, not an amount
         value = round(value * _MULTIPLIERS.get(mult, 1.0), 6)  # 1.34 * 1e8 is not exact in binary
         yield Quantity(offset + m.start(), offset + m.end(), value, _kind(unit, mult), unit)
 

@@ -73,6 +73,73 @@ def relations_in(sentence: Sentence) -> Iterator[Relation]:
                 yield Relation(subj.id, rule.predicate, obj.id, evidence)
 
 
+_LIST = rf"{SLOT}(?:\s*(?:、|和|及|与|以及|,|，)\s*{SLOT})*"
+_SLOT_RE = re.compile(SLOT)
+
+
+def _slots(text: str) -> list[int]:
+    return [int(i) for i in _SLOT_RE.findall(text)]
+
+
+# (pattern, role of the listed slots, predicate); the other party is found by _party
+_LIST_RULES = (
+    # 由蚂蚁金服和大钲资本领投，红杉资本、德邦证券跟投 / 由A、B、C三家股东共同出资
+    (re.compile(rf"(?P<list>{_LIST})(?:等|三家|两家|四家|多家)?(?:机构|投资方)?(?:共同)?(?:领投|跟投|参投)"),
+     "shareholderOf", "financed"),
+    (re.compile(rf"由(?P<list>{_LIST})(?:等|三家|两家|四家|多家)?(?:股东|机构|投资方)?(?:共同)?(?:出资|注资|发起|战略投资|投资)"),
+     "shareholderOf", "financed"),
+    # 新增A、B为股东 / 股东包括A、B
+    (re.compile(rf"新增(?P<list>{_LIST})为(?:公司)?(?:新)?股东"), "shareholderOf", "financed"),
+    (re.compile(rf"股东(?:包括|有|为)(?P<list>{_LIST})"), "shareholderOf", "nearest-before"),
+)
+_FINANCED = re.compile(r"融资|投资|出资|注资|增资|股东")
+
+
+def _party(sentence: Sentence, masked: str, at: int, how: str, exclude: set[int]) -> Entity | None:
+    """The company the listed parties invest in: named before the list in the sentence."""
+    before = [i for i in _slots(masked[:at]) if i not in exclude
+              and sentence.slots[i].entity.category in COMPANY]
+    if not before:
+        return None
+    return sentence.slots[before[0] if how == "financed" else before[-1]].entity
+
+
+def list_relations(sentence: Sentence) -> Iterator[Relation]:
+    """Relations with a list on one side: investors, shareholders, operators."""
+    masked, _ = sentence.masked()
+    evidence = sentence.evidence
+    for pattern, predicate, how in _LIST_RULES:
+        for m in pattern.finditer(masked):
+            members = _slots(m.group("list"))
+            target = _party(sentence, masked, m.start(), how, set(members))
+            if target is None:
+                continue
+            for i in members:
+                e = sentence.slots[i].entity
+                if e.id != target.id and e.category in COMPANY + ("Person",):
+                    yield Relation(e.id, predicate, target.id, evidence)
+    # 平台运营方X / P的运营公司X / 运营主体为X / X（P运营公司）
+    for m in re.finditer(rf"(?:运营方|运营公司|运营主体|主体运营公司|运营商)(?:为|是|均为|系)?{SLOT}", masked):
+        operator = sentence.slots[int(m.group(1))].entity
+        if operator.category not in COMPANY:
+            continue
+        platforms = [sentence.slots[i].entity for i in _slots(masked[:m.start()])
+                     if sentence.slots[i].entity.category in ("Lender", "Platform", "Product")]
+        both = "均为" in masked[max(0, m.start() - 2): m.end()]
+        for p in platforms[-2:] if both else platforms[-1:]:
+            if p.id != operator.id:
+                yield Relation(operator.id, "operates", p.id, evidence)
+    for m in re.finditer(rf"{SLOT}[（(]{SLOT}(?:的)?(?:运营公司|运营方|运营主体)[）)]", masked):
+        operator, platform = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
+        if operator.category in COMPANY and operator.id != platform.id:
+            yield Relation(operator.id, "operates", platform.id, evidence)
+    # 成都P2P平台优车行: a platform introduced with its city
+    for m in re.finditer(rf"{SLOT}(?:的|本地|当地)?(?:P2P|网贷|互金|理财)?平台{SLOT}", masked):
+        place, platform = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
+        if place.category == "Place" and platform.category in ("Lender", "Platform"):
+            yield Relation(platform.id, "locatedIn", place.id, evidence)
+
+
 def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """Matches that may share a slot: 'A旗下B旗下C' gives A–B and B–C."""
     pos = 0
@@ -96,6 +163,8 @@ def name_relations(entities: Iterable[Entity], first_evidence: dict[str, Evidenc
             continue
         if e.category in ("Lender", "Organization", "Platform") and e.name[-2:] in ("公司", "银行"):
             for place in places:
+                if place.name in _COUNTRIES:
+                    continue  # 中国中信有限公司: a national prefix says nothing about where it is based
                 if any(e.name.startswith(n) for n in (place.name, *place.aliases)):
                     yield Relation(e.id, "locatedIn", place.id, evidence)
                     break
@@ -103,6 +172,9 @@ def name_relations(entities: Iterable[Entity], first_evidence: dict[str, Evidenc
             owner = _brand_owner(e, brands)
             if owner is not None:
                 yield Relation(owner.id, "operates", e.id, evidence)
+
+
+_COUNTRIES = {"中国", "中华人民共和国"}
 
 
 def _brand_owner(product: Entity, brands: list[Entity]) -> Entity | None:
