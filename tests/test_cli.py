@@ -41,21 +41,34 @@ def test_extract_jsonl_keeps_input_order(cli):
     assert ids == [Path(f).stem for f in files]
 
 
-@pytest.mark.parametrize(
-    "content, message",
-    [
-        (b"", "empty"),
-        (b"   \n\n", "empty"),
-        (b"\x80\x81\xfe\xff\x00abc", "decode"),
-    ],
-)
-def test_bad_article_files_get_a_clear_message(cli, tmp_path, content, message):
+def test_undecodable_bytes_get_a_clear_message(cli, tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(content)
+    bad.write_bytes(b"\x80\x81\xfe\xff\x00abc")
     result = cli("extract", str(bad))
     assert result.exit_code == 1
-    assert result.output.startswith("kg: ") and message in result.output.lower()
+    assert result.output.startswith("kg: ") and "decode" in result.output.lower()
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\n"])
+def test_an_empty_file_extracts_to_a_valid_empty_result_with_a_warning(tmp_path, content):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(content)
+    result = CliRunner().invoke(main, ["extract", str(empty)])  # click >= 8.2 keeps stderr apart
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["entities"] == [] and data["relations"] == [] and data["events"] == []
+    assert "empty" in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\n"])
+def test_add_refuses_an_empty_file(cli, tmp_path, content):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(content)
+    before = sorted(p.name for p in (tmp_path / "corpus").iterdir())
+    result = cli("add", str(empty))
+    assert result.exit_code == 1 and "empty" in result.output
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == before
 
 
 def test_gbk_text_is_read(cli, tmp_path):

@@ -175,3 +175,21 @@ def test_evidence_offsets_point_at_the_sentence_in_the_text():
     for fact in (*x.relations, *x.observations, *x.events):
         ev = fact.evidence
         assert text[ev.start:ev.end] == ev.text
+
+
+def test_traditional_full_width_and_web_remnants_are_read_with_offsets_kept():
+    text = "2025年第二季度，快手電商GMV同比增長１７．６%至３５８９億元。<br>廣州快手小額貸款有限公司&nbsp;獲得網絡小貸牌照。{IMG:1}"
+    x, names = run(text)
+    assert ("GMV", 358900000000, "2025-Q2", 17.6) in [(o.metric, o.value, o.period, o.change_yoy) for o in x.observations]
+    lender = next(e for e in x.entities if e.name == "广州快手小额贷款有限公司")
+    assert [text[s.start:s.end] for s in lender.mentions] == ["廣州快手小額貸款有限公司"]
+
+
+def test_a_broken_encoding_is_an_error_not_garbage(tmp_path):
+    from kg.corpus import load_article
+    from kg.errors import CorpusError
+
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes("快手小贷".encode("utf-8")[:-1] + b"\xff\xfe")
+    with pytest.raises(CorpusError):
+        load_article(bad)

@@ -71,10 +71,18 @@ def extract(files: tuple[Path, ...], fmt: str) -> None:
         paths.extend(sorted(p for p in f.iterdir() if p.suffix in (".txt", ".md")) if f.is_dir() else [f])
     if fmt == "json" and len(paths) != 1:
         raise click.UsageError("--format json takes one article; use --format jsonl for several")
+    from kg.errors import EmptyArticleError
+    from kg.model import Article
+
     failures = 0
     for path in paths:
         try:
-            extraction = extract_article(load_article(path))
+            try:
+                article = load_article(path)
+            except EmptyArticleError as exc:  # nothing to learn is a valid, empty answer
+                click.echo(f"kg: warning: {exc}", err=True)
+                article = Article(id=path.stem, title="", text="")
+            extraction = extract_article(article)
         except KgError as exc:
             if fmt != "jsonl":
                 raise

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from kg.errors import CorpusError, DuplicateArticleError
+from kg.errors import CorpusError, EmptyArticleError, DuplicateArticleError
 from kg.model import Article
 from kg.textio import (
     clean_remnants,
@@ -184,7 +184,7 @@ def _article_from_text(text: str, path: object) -> Article:
             f"YYYY-MM-DD, got {data.get('published')!r}"
         ) from None
     if not body.strip():
-        raise CorpusError(f"{path}: empty article body after the front matter")
+        raise EmptyArticleError(f"{path}: empty article body after the front matter")
     return Article(
         id=article_id,
         title=title,
@@ -239,7 +239,7 @@ def load_article(path: str | os.PathLike[str], *, clean: bool = False) -> Articl
     if clean:
         text = clean_text(text)
     if not text.strip():
-        raise CorpusError(f"{path}: empty article")
+        raise EmptyArticleError(f"{path}: empty article")
     title = title or _title_line(text)
     if not title:
         raise CorpusError(f"{path}: no line with words in it to use as a title")

@@ -13,6 +13,10 @@ class CorpusError(KgError):
     """An article cannot be read or added (encoding, empty, malformed front matter)."""
 
 
+class EmptyArticleError(CorpusError):
+    """The article has no text: refused by the corpus, an empty result for extraction."""
+
+
 class DuplicateArticleError(CorpusError):
     """The article is already in the corpus (same normalised text)."""
 

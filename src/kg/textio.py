@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from kg.errors import CorpusError
+from kg.errors import CorpusError, EmptyArticleError
 
 __all__ = [
     "decode_bytes",
@@ -176,7 +176,7 @@ def read_article_text(path: str | os.PathLike[str]) -> str:
         raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
     text = _NEWLINES.sub("\n", decode_bytes(data, source=str(path))).rstrip()
     if not text.strip():
-        raise CorpusError(f"{path}: empty article")
+        raise EmptyArticleError(f"{path}: empty article")
     return text
 
 
@@ -468,3 +468,16 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
     for tag in soup.find_all(list(_DROP)):
         tag.decompose()
     return "\n".join(_lines(_main_element(soup))), meta
+
+
+def analysis_text(text: str) -> str:
+    """The text extraction reads: same length and positions as the input, so every offset found
+    in it points into the article as stored. Web remnants and HTML entities become spaces,
+    full-width digits and letters half-width, Traditional characters Simplified."""
+    masked = _REMNANT.sub(lambda m: " " * len(m.group(0)), text)
+    masked = _ENTITY.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = masked.translate(_NUMBER_MARKS)
+    return to_simplified(normalise_width(masked))
+
+
+_NUMBER_MARKS = {0xFF0E: ".", 0xFF05: "%"}  # １７．６％ reads as a number once its digits are ASCII

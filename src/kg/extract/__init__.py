@@ -66,9 +66,12 @@ def paragraph_timexes(text: str, default_year: int | None):
 
 
 def extract_article(article: Article) -> Extraction:
+    """Extraction reads a normalised copy of the text of the same length (see analysis_text),
+    so offsets and evidence point into the article as stored."""
     from kg.nlp import load_pipeline
+    from kg.textio import analysis_text
 
-    return extract_doc(load_pipeline()(article.text), article)
+    return extract_doc(load_pipeline()(analysis_text(article.text)), article)
 
 
 def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
