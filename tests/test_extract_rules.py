@@ -193,3 +193,13 @@ def test_a_broken_encoding_is_an_error_not_garbage(tmp_path):
     bad.write_bytes("快手小贷".encode("utf-8")[:-1] + b"\xff\xfe")
     with pytest.raises(CorpusError):
         load_article(bad)
+
+
+def test_a_by_line_is_skipped_but_not_the_text_after_it_on_the_same_line():
+    x, _ = run("来源: 某某财经 10月18日，广州快手小额贷款有限公司发布公告。")
+    assert [e.name for e in x.entities] == ["广州快手小额贷款有限公司"]
+
+
+def test_a_platform_notice_is_not_article_content():
+    x, _ = run("快手月付上线。\n特别声明：以上内容为网易号用户上传。\nNotice: uploaded by a user of NetEase Hao.")
+    assert {e.name for e in x.entities} == {"快手月付"}

@@ -7,7 +7,9 @@ import logging
 from functools import lru_cache
 
 import jieba
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -35,10 +37,13 @@ if not Doc.has_extension("kg_mentions"):
 @Language.factory("kg_sentences")
 def make_sentences(nlp: Language, name: str):
     def set_sentences(doc: Doc) -> Doc:
-        starts = {start for start, _, _ in split_sentences(doc.text)}
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts or (
-                token.idx not in starts and doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text)
+        # one array write: setting token.is_sent_start one token at a time is quadratic in spaCy
+        text = doc.user_data["kg_text"] = doc.text  # doc.text joins every token: build it once
+        starts = {start for start, _, _ in split_sentences(text)}
+        flags = numpy.fromiter((1 if i == 0 or t.idx in starts else -1 for i, t in enumerate(doc)),
+                               dtype="int32", count=len(doc))
+        if len(doc):
+            doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
         return doc
 
     return set_sentences
@@ -50,11 +55,11 @@ class MentionFinder:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.match_registry = RegistryMatcher(registry)
-        self.places = {s for s, e in registry.surface_forms() if e.category == "Place" and len(s) >= 2}
-        self.known_names = {s for s, _ in registry.surface_forms()}
+        self.places = place_names(registry)
+        self.known_names = frozenset(s for s, _ in registry.surface_forms())
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc.user_data.get("kg_text") or doc.text
         found: list[Mention] = list(self.match_registry(text))
         persons = list(find_persons(text))
         found.extend(persons)
@@ -65,19 +70,18 @@ class MentionFinder:
         found.extend(find_regulations(text))
         found.extend(find_markets(text, self.places))
         found.extend(find_market_statements(text, self.places))
-        doc._.kg_mentions = found
-        spans = []
-        for m in found:
-            span = doc.char_span(m.start, m.end, label=m.category, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["kg_candidates"] = spans
+        doc._.kg_mentions = found  # character offsets; spans on demand via doc.char_span
         return doc
 
 
 @Language.factory("kg_mentions")
 def make_mentions(nlp: Language, name: str):
     return MentionFinder(load_registry())
+
+
+@lru_cache(maxsize=4)
+def place_names(registry: Registry) -> frozenset[str]:
+    return frozenset(s for s, e in registry.surface_forms() if e.category == "Place" and len(s) >= 2)
 
 
 def _add_user_words(registry: Registry) -> None:
@@ -94,6 +98,9 @@ def load_pipeline() -> Language:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("kg_sentences")
     nlp.add_pipe("kg_mentions")
+    from kg.extract.mentions import _word_tags
+
+    _word_tags()  # jieba's tag dictionary loads once, here, not inside the first article
     return nlp
 
 

@@ -39,8 +39,9 @@ def extractor_version() -> str:
 # Hosting platforms' notices (特别声明…, 免责声明…, "Notice: The content above…") are not the
 # article's content: names in them are not things the article speaks of.
 _BOILERPLATE = re.compile(
-    r"^[ \t]*(?:特别声明|免责声明|版权声明|声明[:：]|Notice:|Disclaimer:|Copyright|本文(?:系|为|来源|仅代表)|"
-    r"(?:责任)?编辑[:：|｜]|来源[:：|｜]|出品[:：|｜]|审核[:：|｜]|作者[:：|｜])[^\n]*",
+    r"^[ \t]*(?:特别声明|免责声明|版权声明|Notice:|Disclaimer:|Copyright)[^\n]*"
+    # a by-line (来源: X, 作者|Y): the credit only, not the article text that may follow on its line
+    r"|^[ \t]*(?:来源|作者|(?:责任)?编辑|出品|审核|记者)[ \t]*[:：|｜][ \t]*[^\s，。,]{0,20}",
     re.MULTILINE | re.IGNORECASE,
 )
 
@@ -75,9 +76,11 @@ def extract_article(article: Article) -> Extraction:
 
 
 def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
-    text = doc.text
+    from kg.nlp import place_names
+
+    text = doc.user_data.get("kg_text") or doc.text
     registry = load_registry()
-    places = {s for s, e in registry.surface_forms() if e.category == "Place" and len(s) >= 2}
+    places = place_names(registry)
     excluded = boilerplate_spans(text)
     mentions = [m for m in doc._.kg_mentions or () if not any(s <= m.start < e for s, e in excluded)]
     linked = link(text, mentions, registry, places)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from kg.extract.mentions import Mention
 from kg.extract.quantities import Quantity, find_changes, find_quantities
@@ -41,6 +42,10 @@ class Sentence:
 
     def masked(self) -> tuple[str, list[int]]:
         """The sentence with every slot replaced by a marker; and, per masked offset, the text offset."""
+        return self._masked
+
+    @cached_property
+    def _masked(self) -> tuple[str, list[int]]:
         out: list[str] = []
         positions: list[int] = []
         cursor = self.start

@@ -42,6 +42,8 @@ def _date(sentence: Sentence, at: int) -> str:
 
 
 def events_in(sentence: Sentence) -> Iterator[Event]:
+    if not sentence.slots:
+        return
     text, base, ev = sentence.text, sentence.start, sentence.evidence
     lenders = sentence.slots_of("Lender") or sentence.slots_of(*COMPANY)
     companies = sentence.slots_of(*COMPANY)

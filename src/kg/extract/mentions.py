@@ -7,6 +7,7 @@ leftmost-longest (registry first on ties), so 快手 inside 广州快手小额�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -95,6 +96,9 @@ _LEFT_STOPS = sorted(
      "更名为", "更名", "作为", "这家", "一家", "此前", "目前", "近日", "日前", "今年", "去年", "已经", "已",
      "并", "且", "也", "还", "都", "而", "但", "则", "就", "即将", "正式", "完成", "年", "月", "日", "后", "前"],
     key=len, reverse=True)
+_STOPS_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _w in _LEFT_STOPS:
+    _STOPS_BY_LAST[_w[-1]] = (*_STOPS_BY_LAST.get(_w[-1], ()), _w)
 _COMPANY_SUFFIX = re.compile(
     r"(?:（集团）|\(集团\))?(?:股份)?有限(?:责任)?公司|(?P<bank>银行)(?:股份有限公司)?|(?:集团)?股份公司"
 )
@@ -126,7 +130,8 @@ def _extend_left(text: str, suffix_start: int, places: set[str], blocked: set[in
     i = suffix_start
     limit = max(0, suffix_start - _MAX_NAME)
     while i > limit and _NAME_CHAR.match(text[i - 1]) and not text[i - 1].isdigit() and i not in blocked:
-        stop = next((w for w in _LEFT_STOPS if text.startswith(w, i - len(w)) and i - len(w) >= limit), None)
+        stop = next((w for w in _STOPS_BY_LAST.get(text[i - 1], ()) if text.startswith(w, i - len(w))
+                     and i - len(w) >= limit), None)
         if stop is not None and i < suffix_start:
             # a one-character stop right after punctuation starts a name: ，和信电子商务有限公司
             before = text[max(0, i - 4): i - 1]
@@ -137,12 +142,23 @@ def _extend_left(text: str, suffix_start: int, places: set[str], blocked: set[in
         i -= 1
     # "近日广州快手…": a name starts at a place name; cut what stands before the first one
     stretch = text[i:suffix_start]
+    place_at = place_regex(places)
     for p in range(1, len(stretch) - 1):
-        if any(stretch.startswith(place, p) for place in places) and "(" not in stretch[:p] and "（" not in stretch[:p]:
+        if place_at.match(stretch, p) and "(" not in stretch[:p] and "（" not in stretch[:p]:
             if p >= 2:
                 return i + p
             break
     return i
+
+
+def place_regex(places, extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """One compiled alternation of place names (longest first), built once per registry."""
+    return _place_regex(frozenset(places), extra)
+
+
+@lru_cache(maxsize=8)
+def _place_regex(places: frozenset[str], extra: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(sorted(map(re.escape, set(places) | set(extra)), key=len, reverse=True)) or "(?!)")
 
 
 _NAME_INITIALS = {"和", "同", "及"}  # stop words that also begin names (和信, 同花顺); never 由, 与, 在 …
@@ -226,6 +242,7 @@ _TITLE_THEN_NAME = re.compile(_PERSON_TITLE + r"[：:，、\s]?")
 _NAME_THEN_CUE = re.compile(r"(?:先生|女士|表示|指出|认为|透露|坦言|强调|回应)")
 
 
+@lru_cache(maxsize=1)
 def _word_tags() -> dict[str, str]:
     """jieba's dictionary tags: a word it knows as a common word (文章 n) is not a name."""
     import jieba.posseg
@@ -323,11 +340,18 @@ def find_platform_names(text: str, known: set[str]) -> Iterator[Mention]:
 
 def find_associations(text: str, places: set[str]) -> Iterator[Mention]:
     """中国互联网金融协会, 北京市互联网金融行业协会; 扬州市…领导小组办公室 (a regulator)."""
-    place_alt = "|".join(sorted(map(re.escape, places | {"中国", "全国"}), key=len, reverse=True))
-    for m in re.finditer(rf"(?:{place_alt})(?:省|市|自治区)?[{CJK}]{{2,12}}?(?:行业)?协会", text):
+    association, group = _association_regexes(frozenset(places))
+    for m in association.finditer(text):
         yield Mention(m.start(), m.end(), m.group(0), "Organization", None, None, "association")
-    for m in re.finditer(rf"(?:{place_alt})(?:省|市|自治区)?[{CJK}]{{2,16}}?领导小组(?:办公室)?", text):
+    for m in group.finditer(text):
         yield Mention(m.start(), m.end(), m.group(0), "Regulator", None, None, "regulator")
+
+
+@lru_cache(maxsize=8)
+def _association_regexes(places: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    alt = place_regex(places, ("中国", "全国")).pattern
+    return (re.compile(rf"(?:{alt})(?:省|市|自治区)?[{CJK}]{{2,12}}?(?:行业)?协会"),
+            re.compile(rf"(?:{alt})(?:省|市|自治区)?[{CJK}]{{2,16}}?领导小组(?:办公室)?"))
 
 
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
@@ -363,8 +387,7 @@ def find_markets(text: str, places: set[str]) -> Iterator[Mention]:
     """广州网络小贷行业: an industry segment in a place, the subject of sector statistics."""
     if not places:
         return
-    place_alt = "|".join(sorted(map(re.escape, places), key=len, reverse=True))
-    for m in re.finditer(rf"({place_alt})(?:市|省)?({_SEGMENT_ALT}){_MARKET_TAIL}", text):
+    for m in _market_regexes(frozenset(places))[0].finditer(text):
         canonical = market_name(m.group(1), m.group(2))
         yield Mention(m.start(), m.end(), m.group(0), "Market", "Market", None, "market", canonical=canonical)
 
@@ -373,11 +396,16 @@ def find_market_statements(text: str, places: set[str]) -> Iterator[Mention]:
     """广州拥有36家网络小贷公司: the place stands for its market of that segment."""
     if not places:
         return
-    place_alt = "|".join(sorted(map(re.escape, places), key=len, reverse=True))
-    pattern = rf"({place_alt})(?:市|省)?(?:共|目前|现|当前)?(?:拥有|共有|现有|有)(?:\d+|[一二三四五六七八九十百]+)家({_SEGMENT_ALT})"
-    for m in re.finditer(pattern, text):
+    for m in _market_regexes(frozenset(places))[1].finditer(text):
         yield Mention(m.start(1), m.end(1), m.group(1), "Market", "Market", None, "market-statement",
                       canonical=market_name(m.group(1), m.group(2)))
+
+
+@lru_cache(maxsize=8)
+def _market_regexes(places: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    alt = place_regex(places).pattern
+    return (re.compile(rf"({alt})(?:市|省)?({_SEGMENT_ALT}){_MARKET_TAIL}"),
+            re.compile(rf"({alt})(?:市|省)?(?:共|目前|现|当前)?(?:拥有|共有|现有|有)(?:\d+|[一二三四五六七八九十百]+)家({_SEGMENT_ALT})"))
 
 
 def market_name(place: str, segment: str) -> str:

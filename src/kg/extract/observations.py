@@ -95,6 +95,8 @@ def _subject(sentence: Sentence, at: int, fallback: Entity | None, *, ranked: bo
 
 
 def observations_in(sentence: Sentence, fallback: Entity | None) -> Iterator[Observation]:
+    if not sentence.quantities and "第" not in sentence.text:
+        return  # no number, no rank: nothing to observe
     text, base = sentence.text, sentence.start
     cues = _cues(sentence)
     used: set[int] = set()
@@ -143,6 +145,8 @@ def _with_changes(sentence: Sentence, made: list[tuple[Quantity, Observation]]) 
 
 
 def _company_counts(sentence: Sentence, fallback: Entity | None) -> Iterator[Observation]:
+    if "家" not in sentence.text:
+        return
     for m in _COUNT.finditer(sentence.text):
         at = sentence.start + m.start()
         markets = [s for s in sentence.slots if s.entity.category == "Market" and s.start <= at]

@@ -61,6 +61,8 @@ RULES: tuple[Rule, ...] = (
 
 
 def relations_in(sentence: Sentence) -> Iterator[Relation]:
+    if len(sentence.slots) < 2:
+        return
     masked, _ = sentence.masked()
     evidence = sentence.evidence
     for rule in RULES:
@@ -106,6 +108,8 @@ def _party(sentence: Sentence, masked: str, at: int, how: str, exclude: set[int]
 
 def list_relations(sentence: Sentence) -> Iterator[Relation]:
     """Relations with a list on one side: investors, shareholders, operators."""
+    if len(sentence.slots) < 2:
+        return
     masked, _ = sentence.masked()
     evidence = sentence.evidence
     for pattern, predicate, how in _LIST_RULES:

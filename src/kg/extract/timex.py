@@ -15,6 +15,7 @@ from kg.extract.quantities import cn_to_number
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 TIMEX = re.compile(
+    r"(?=[0-9第一二三四上下Q])"  # fail fast: every expression starts with one of these
     r"(?:(?P<year>(?:19|20)\d{2})\s*年(?:度)?)?"
     r"(?:"
     r"(?P<month>1[0-2]|0?[1-9])\s*月(?:份)?(?:(?P<day>3[01]|[12]\d|0?[1-9])\s*[日号])?"
