@@ -1,0 +1,106 @@
+"""RDFS / OWL 2 RL materialisation with owlrl, into its own named graph.
+
+The ontology graph and every article graph are read from the store, closed under the OWL 2 RL
+rules (which include RDFS subclass / subproperty / domain / range), and only the *new* triples
+that say something useful are written, as a whole, into iri.INFERRED_GRAPH (replaced each run,
+never accumulated). Queries then see them through the union default graph: `?x a kg:Lender`
+answers micro-lenders, consumer finance companies and banks; `?p kg:hasSubsidiary ?c` answers
+through owl:inverseOf.
+
+owlrl is slow on large graphs (pure Python, and it checks every literal against its datatype),
+so the input is trimmed first to the triples a rule can use: ontology triples but for
+annotations (labels, definitions: literals outside the owl: namespace), every
+triple whose object is an IRI or blank node, and literal-valued triples only for properties the
+ontology says something about (domain, range, sub-property …). The output drops what no query
+needs: triples with a blank node or a literal subject, reflexive sameAs / subClassOf /
+subPropertyOf / equivalentClass, `rdf:type owl:Thing | rdfs:Resource | …` and datatype axioms.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+
+from kg import iri
+from kg.store import Store
+
+_DROP_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Literal, RDFS.Datatype, RDF.Property,
+               RDFS.Class, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+               OWL.Ontology, RDF.List}
+_REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty}
+_W3C = ("http://www.w3.org/", )
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+last_timing: dict[str, float] = {}
+
+
+def _read(store: Store) -> tuple[Graph, Graph]:
+    """(ontology graph, all article graphs) from the store, the inferred graph left out."""
+    ontology = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+    data = store.construct(
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?g != <{iri.ONTOLOGY_GRAPH}> && ?g != <{iri.INFERRED_GRAPH}>) }}"
+    )
+    return ontology, data
+
+
+def _useful_input(ontology: Graph, data: Graph) -> Graph:
+    schema_terms = {s for s in ontology.subjects() if isinstance(s, URIRef)}
+    g = Graph()
+    for s, p, o in ontology:
+        # labels, definitions and mappings feed no rule; cardinalities and hasValue do
+        if not isinstance(o, Literal) or str(p).startswith(str(OWL)):
+            g.add((s, p, o))
+    for s, p, o in data:
+        if not isinstance(o, Literal) or p in schema_terms:
+            g.add((s, p, o))
+    return g
+
+
+def _useful(s, p, o) -> bool:
+    if isinstance(s, (Literal, BNode)) or isinstance(o, BNode):
+        return False
+    if p in _REFLEXIVE and s == o:
+        return False
+    if p == RDF.type and (o in _DROP_TYPES or str(o).startswith(XSD_NS)):
+        return False
+    if str(s).startswith(XSD_NS) or str(o).startswith(XSD_NS):
+        return False
+    if str(s).startswith(_W3C) and p in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, OWL.sameAs,
+                                          OWL.equivalentClass, OWL.equivalentProperty):
+        return False  # owlrl's axioms about W3C vocabularies, not ours
+    if p == OWL.sameAs or p == OWL.differentFrom:
+        return s != o
+    if p in (RDFS.subClassOf, OWL.equivalentClass) and o in (OWL.Thing, RDFS.Resource):
+        return False
+    return True
+
+
+def infer(ontology: Graph, data: Graph) -> Graph:
+    """The useful triples OWL 2 RL adds to ontology + data (none of those already there)."""
+    import owlrl
+
+    t0 = time.perf_counter()
+    work = _useful_input(ontology, data)
+    base_size = len(work)
+    before = set(work)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False,
+                           improved_datatypes=False).expand(work)
+    inferred = Graph()
+    for t in work:
+        if t not in before and t not in data and t not in ontology and _useful(*t):
+            inferred.add(t)
+    last_timing.update(input_triples=base_size, closure_triples=len(work), inferred=len(inferred),
+                       seconds=time.perf_counter() - t0)
+    return inferred
+
+
+def materialise(store: Store) -> int:
+    """Replace the inferred graph with the closure of ontology + articles; the triple count."""
+    t0 = time.perf_counter()
+    ontology, data = _read(store)
+    inferred = infer(ontology, data)
+    store.replace_graph(iri.INFERRED_GRAPH, inferred)
+    last_timing["total_seconds"] = time.perf_counter() - t0
+    return len(inferred)

@@ -1,0 +1,116 @@
+"""RDFS / OWL RL materialisation into the inferred graph (real build, embedded store)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from kg import iri
+from kg.build import build
+from kg.inference import materialise
+from kg.store import EmbeddedStore
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+KG = "https://w3id.org/fintech-kg/ontology#"
+PREFIX = f"PREFIX kg: <{KG}>\n"
+MICRO = URIRef(iri.ID + "kuaishou-microloan")
+EXTRA_GRAPH = iri.GRAPH + "test/extra"
+BANK = URIRef(iri.ID + "test-bank")
+CFC = URIRef(iri.ID + "test-consumer-finance")
+
+
+def _corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for f in CORPUS.glob("*.md"):
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+def _lenders(store) -> set[str]:
+    return {str(r[0]) for r in store.select(PREFIX + "SELECT ?x WHERE { ?x a kg:Lender }").rows}
+
+
+def _extra(store) -> None:
+    """A bank and a consumer finance company typed only by their finer class."""
+    g = Graph()
+    g.add((BANK, RDF.type, URIRef(KG + "Bank")))
+    g.add((BANK, SKOS.prefLabel, Literal("测试银行", lang="zh")))
+    g.add((CFC, RDF.type, URIRef(KG + "ConsumerFinanceCompany")))
+    g.add((CFC, URIRef(KG + "subsidiaryOf"), BANK))
+    store.replace_graph(EXTRA_GRAPH, g)
+
+
+@pytest.fixture(scope="module")
+def inferred_store(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("infer")
+    store = EmbeddedStore(tmp / "store")
+    _extra(store)
+    report = build(_corpus(tmp), store, infer=True)
+    assert report.ok, report.failed
+    assert report.inferred and report.inferred > 0
+    yield store
+    store.close()
+
+
+def test_lender_includes_subclasses(inferred_store):
+    lenders = _lenders(inferred_store)
+    assert str(MICRO) in lenders  # the online micro lender
+    assert str(BANK) in lenders and str(CFC) in lenders  # typed only kg:Bank / kg:ConsumerFinanceCompany
+    # one step up the hierarchy, never asserted by the extractor
+    micro = {str(r[0]) for r in inferred_store.select(PREFIX + "SELECT ?x WHERE { ?x a kg:MicroLender }").rows}
+    assert str(MICRO) in micro
+
+
+def test_inverse_property(inferred_store):
+    rows = inferred_store.select(PREFIX + "SELECT ?p ?c WHERE { ?p kg:hasSubsidiary ?c }").rows
+    assert (BANK, CFC) in rows
+    assert any(c == MICRO for _, c in rows)  # from the article: 快手小贷 subsidiaryOf 快手
+
+
+def test_only_inferred_graph_written_and_useful(inferred_store):
+    inferred = Graph()
+    inferred.parse(data=inferred_store.dump("ntriples", iri.INFERRED_GRAPH).decode(), format="nt")
+    assert len(inferred) > 0
+    from rdflib import OWL, RDFS, BNode
+
+    for s, p, o in inferred:
+        assert not isinstance(s, (BNode, Literal))
+        assert not (p == RDF.type and o in (OWL.Thing, RDFS.Resource))
+        assert not (p == OWL.sameAs and s == o)
+    # no inferred triple is in an article graph
+    article = iri.article_graph("kuaishou-microloan-guangzhou-top10")
+    rows = inferred_store.select(
+        PREFIX + "SELECT ?x WHERE { GRAPH ?g { ?x a kg:MicroLender } }", {"g": URIRef(article)}).rows
+    assert rows == ()
+
+
+def test_replaced_not_accumulated(inferred_store):
+    size1 = len(inferred_store.dump("nquads", iri.INFERRED_GRAPH).splitlines())
+    inferred_store.drop_graph(EXTRA_GRAPH)
+    second = materialise(inferred_store)  # second run, over less data
+    size2 = len(inferred_store.dump("nquads", iri.INFERRED_GRAPH).splitlines())
+    assert size2 == second
+    assert second < size1  # the bank's inferences went with its graph: replaced, not accumulated
+    assert str(BANK) not in _lenders(inferred_store)
+    assert str(MICRO) in _lenders(inferred_store)
+    _extra(inferred_store)
+
+
+def test_no_inference_without_infer(tmp_path):
+    store = EmbeddedStore(tmp_path / "store")
+    _extra(store)
+    report = build(_corpus(tmp_path), store, infer=False)
+    assert report.ok and report.inferred is None
+    assert iri.INFERRED_GRAPH not in store.graph_names()
+    asserted = {str(r[0]) for r in store.select(
+        PREFIX + "SELECT ?x WHERE { GRAPH ?g { ?x a kg:Lender } }").rows}
+    assert _lenders(store) == asserted  # nothing beyond asserted types
+    assert str(BANK) not in _lenders(store)
+    assert store.select(PREFIX + "SELECT ?x WHERE { ?x a kg:MicroLender }").rows == ()
+    assert store.select(PREFIX + "SELECT ?p WHERE { ?p kg:hasSubsidiary ?c }").rows == ()
+    store.close()
