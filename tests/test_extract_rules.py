@@ -203,3 +203,30 @@ def test_a_by_line_is_skipped_but_not_the_text_after_it_on_the_same_line():
 def test_a_platform_notice_is_not_article_content():
     x, _ = run("快手月付上线。\n特别声明：以上内容为网易号用户上传。\nNotice: uploaded by a user of NetEase Hao.")
     assert {e.name for e in x.entities} == {"快手月付"}
+
+
+@pytest.mark.parametrize(
+    "text, name, category",
+    [
+        ("本轮融资由青松资本领投，德邦证券、滕澜实业跟投。", "青松资本", "Organization"),
+        ("本轮融资由青松资本领投，德邦证券、滕澜实业跟投。", "滕澜实业", "Organization"),
+        ("董事长周鸿祎表示，将继续投入。", "周鸿祎", "Person"),
+        ("P2P平台易利贷宣布良性退出。", "易利贷", "Lender"),
+        ("公告显示，和耕传承基金销售有限公司被责令改正。", "和耕传承基金销售有限公司", "Organization"),
+    ],
+)
+def test_productive_names(text, name, category):
+    assert entity_names(text).get(name) == category
+
+
+def test_investors_listed_together_are_all_shareholders():
+    x, names = run("凯京科技完成10亿元C轮融资，本轮融资由青松资本和大钲资本领投，德邦证券、滕澜实业跟投。")
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    for investor in ("青松资本", "大钲资本", "德邦证券", "滕澜实业"):
+        assert (investor, "shareholderOf", "凯京科技") in got, got
+
+
+def test_an_operator_named_after_its_platform_operates_it():
+    x, names = run("P2P平台和信贷的运营公司和信电子商务有限公司注册资本增至10亿元。")
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert ("和信电子商务有限公司", "operates", "和信贷") in got

@@ -63,3 +63,7 @@ def test_ranks(text, rank):
 @pytest.mark.parametrize("text, change", [("同比增长17.6%", 17.6), ("同比下降3.2%", -3.2), ("同比增15%", 15.0)])
 def test_year_on_year_changes_are_signed_points(text, change):
     assert [c[2] for c in find_changes(text)] == [change]
+
+
+def test_an_impossible_day_is_no_date():
+    assert [t.period for t in find_timexes("2019年2月30日")] == []

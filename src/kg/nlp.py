@@ -23,6 +23,7 @@ from kg.extract.mentions import (
     find_markets,
     find_persons,
     find_platform_names,
+    find_short_org_names,
     find_regulations,
     find_regulators,
 )
@@ -66,6 +67,7 @@ class MentionFinder:
         found.extend(find_legal_names(text, self.places, {p.end for p in persons}))
         found.extend(find_associations(text, self.places))
         found.extend(find_platform_names(text, self.known_names))
+        found.extend(find_short_org_names(text, self.known_names))
         found.extend(find_regulators(text, self.places))
         found.extend(find_regulations(text))
         found.extend(find_markets(text, self.places))

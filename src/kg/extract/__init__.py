@@ -110,9 +110,15 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
             topic = subjects[0].entity
 
     events = merge(e for s in sentences for e in events_in(s))
+    # a market is there to carry statistics: one the article gives no figure for is no entity
+    observed = {o.subject for o in observations}
+    idle = {e.id for e in linked.entities if e.category == "Market" and e.id not in observed}
+    entities = tuple(e for e in linked.entities if e.id not in idle)
+    relations = [r for r in relations if r.subject not in idle and r.object not in idle]
+    events = [e for e in events if e.subject not in idle and e.object not in idle]
     return Extraction(
         article=article,
-        entities=linked.entities,
+        entities=entities,
         relations=tuple(dedupe_relations(relations)),
         observations=tuple(dedupe_observations(observations)),
         events=tuple(events),

@@ -136,7 +136,7 @@ def _extend_left(text: str, suffix_start: int, places: set[str], blocked: set[in
             # a one-character stop right after punctuation starts a name: ，和信电子商务有限公司
             before = text[max(0, i - 4): i - 1]
             if stop in _NAME_INITIALS and (_NAME_START_OK.match(before[-1:]) or before.endswith(
-                    tuple(w for w in _LEFT_STOPS if len(w) > 1))):
+                    (*_LEFT_STOPS, "公司", "平台"))):
                 i -= 1
             break
         i -= 1
@@ -238,7 +238,7 @@ _AFTER_NAME = re.compile(
     r"(?:先生|女士|表示|称|指出|认为|介绍|说|等|也|在|的|是|为|已|曾|于|将|和|与|及|对|向|被|因|担任|任|出任|持有|"
     r"透露|回应|强调|坦言|告诉|接受|同志|、|，|,|。|：|:|；|（|\(|）|\)|“|”|\s|$)"
 )
-_TITLE_THEN_NAME = re.compile(_PERSON_TITLE + r"[：:，、\s]?")
+_TITLE_THEN_NAME = re.compile(_PERSON_TITLE + r"(?:为|是)?[：:，、\s]?")
 _NAME_THEN_CUE = re.compile(r"(?:先生|女士|表示|指出|认为|透露|坦言|强调|回应)")
 
 
@@ -315,6 +315,36 @@ _NOT_BRANDS = {"该平台", "网贷", "理财", "金融", "互联网金融", "�
                "多家", "部分", "其他", "旗下", "该网", "官网", "网站", "上网", "联网", "互联网", "中国", "全国"}
 
 
+_ORG_SHORT = re.compile(
+    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被]))([{CJK}]{{2,4}}?(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技))"
+    r"(?=[，。、；：:;,!?！？“”\"（）()\s]|和|与|及|等|领投|跟投|参投|的|旗下|已|将|于|在|为|是|发布|宣布|表示|完成|获得|获|"
+    r"推出|成立|上线|称|持有|控股|入股|收购|$)"
+)
+_NOT_ORGS = {"私募基金", "公募基金", "产业基金", "投资基金", "该集团", "旗下集团", "企业集团", "中国证券", "房地产",
+             "金融科技", "互联网科技", "信息科技", "网络科技", "数字科技", "高科技", "黑科技", "前沿科技", "科技"}
+
+
+def find_short_org_names(text: str, known: set[str]) -> Iterator[Mention]:
+    """春华资本, 德邦证券, 加多宝集团: organisations named by brand and business, between separators."""
+    for m in _ORG_SHORT.finditer(text):
+        name = m.group(1)
+        if name in known or name in _NOT_ORGS or name.startswith(("该", "这", "其", "各", "多", "某")):
+            continue
+        stop = next((w for w in _LEFT_STOPS if name.startswith(w)), None)
+        if stop:  # 目前红岭创投 → 红岭创投
+            name = name[len(stop):]
+            if len(name) < 4:
+                continue
+        brand = _ORG_BRAND.match(name).group(1)
+        if _word_tags().get(brand, "n")[:1] in _NOT_BRAND_TAGS or _word_tags().get(name[:2], "n")[:1] in _NOT_BRAND_TAGS:
+            continue  # 销售保险, 大型金融集团: a verb or an adjective, not a brand
+        yield Mention(m.end(1) - len(name), m.end(1), name, "Organization", None, None, "org-short")
+
+
+_ORG_BRAND = re.compile(r"(.+?)(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技)$")
+_NOT_BRAND_TAGS = set("vadmbrpcu")
+
+
 def find_platform_names(text: str, known: set[str]) -> Iterator[Mention]:
     """Lending platforms named by their context: 平台X, X、Y等平台, X爆雷/清盘/被立案."""
     spans: list[tuple[int, int]] = []
@@ -380,7 +410,7 @@ def find_document_numbers(text: str) -> Iterator[tuple[int, int, str]]:
 SEGMENTS = ("网络小贷", "网络小额贷款", "小额贷款", "小贷", "消费金融", "网贷", "P2P网贷", "P2P", "互联网金融",
             "融资担保", "助贷")
 _SEGMENT_ALT = "|".join(sorted(map(re.escape, SEGMENTS), key=len, reverse=True))
-_MARKET_TAIL = r"(?:行业|市场|机构|公司|平台)"
+_MARKET_TAIL = r"(?:行业|市场|机构|公司)"  # 成都P2P平台优车行 introduces a platform, not a market
 
 
 def find_markets(text: str, places: set[str]) -> Iterator[Mention]:
@@ -414,7 +444,7 @@ def market_name(place: str, segment: str) -> str:
 
 
 _DECLARED = re.compile(
-    r"[（(]\s*(?:以下|下文)?(?:简称|下称|简称为)\s*[:：]?\s*[“\"「『]?(?P<alias>[^”\"」』）)，,、\s]{1,20})[”\"」』]?\s*[）)]"
+    r"[（(][^（）()\n]{0,24}?[，,；;]?\s*(?:以下|下文|下)?(?:简称|下称|简称为)\s*[:：]?\s*[“\"「『]?(?P<alias>[^”\"」』）)，,、\s]{1,20})[”\"」』]?\s*[）)]"
 )
 
 

@@ -97,9 +97,17 @@ _LIST_RULES = (
 _FINANCED = re.compile(r"融资|投资|出资|注资|增资|股东")
 
 
+_RAISED = re.compile(rf"{SLOT}(?:已|正式|宣布|近日|日前)?(?:完成|获得|获|拿到|宣布完成)[^。；;]{{0,16}}?融资")
+
+
 def _party(sentence: Sentence, masked: str, at: int, how: str, exclude: set[int]) -> Entity | None:
-    """The company the listed parties invest in: named before the list in the sentence."""
-    before = [i for i in _slots(masked[:at]) if i not in exclude
+    """The company the listed parties invest in: the one that raised money (X完成…融资), else the
+    first company named before the list that is not itself an investor."""
+    raised = _RAISED.search(masked)
+    if how == "financed" and raised and int(raised.group(1)) not in exclude:
+        return sentence.slots[int(raised.group(1))].entity
+    investors = {int(i) for rule in _LIST_RULES for m in rule[0].finditer(masked) for i in _slots(m.group("list"))}
+    before = [i for i in _slots(masked[:at]) if i not in exclude and i not in investors
               and sentence.slots[i].entity.category in COMPANY]
     if not before:
         return None

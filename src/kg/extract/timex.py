@@ -6,6 +6,7 @@ the article, else the article's publication year.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,7 +42,10 @@ def _period(year: int, m: re.Match[str]) -> str | None:
     if m.group("month"):
         month = int(m.group("month"))
         if m.group("day"):
-            return f"{year:04d}-{month:02d}-{int(m.group('day')):02d}"
+            day = int(m.group("day"))
+            if day > calendar.monthrange(year, month)[1]:
+                return None  # 2月30日 is a typo, not a date
+            return f"{year:04d}-{month:02d}-{day:02d}"
         return f"{year:04d}-{month:02d}"
     if m.group("quarter"):
         q = _QUARTERS[m.group("quarter")]
