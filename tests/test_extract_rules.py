@@ -230,3 +230,15 @@ def test_an_operator_named_after_its_platform_operates_it():
     x, names = run("P2P平台和信贷的运营公司和信电子商务有限公司注册资本增至10亿元。")
     got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
     assert ("和信电子商务有限公司", "operates", "和信贷") in got
+
+
+def test_a_figure_before_its_date_in_the_same_sentence_takes_that_date():
+    from datetime import date
+
+    x, _ = run("拍拍贷发布一季报，净利润7.031亿元，5月15日公告。", published=date(2019, 6, 1))
+    assert [(o.metric, o.period) for o in x.observations] == [("NetProfit", "2019-05-15")]
+
+
+def test_a_media_outlet_is_not_the_subject_of_the_figures_it_reports():
+    x, names = run("据第一财经报道，2018年5月，米袋计划借款余额6.24亿元。")
+    assert all(names[o.subject] != "第一财经" for o in x.observations)

@@ -67,3 +67,13 @@ def test_year_on_year_changes_are_signed_points(text, change):
 
 def test_an_impossible_day_is_no_date():
     assert [t.period for t in find_timexes("2019年2月30日")] == []
+
+
+def test_a_date_without_year_takes_its_sentences_year_else_the_articles():
+    text = "公司成立于2015年8月3日。截至5月1日，余额73.93亿元；2019年第二季度，第三季度增长。"
+    assert [t.period for t in find_timexes(text, default_year=2019)] == [
+        "2015-08-03", "2019-05-01", "2019-Q2", "2019-Q3"]
+
+
+def test_decimal_amounts_are_exact():
+    assert [q.value for q in find_quantities("余额73.93亿元")] == [7393000000]

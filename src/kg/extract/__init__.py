@@ -12,7 +12,7 @@ from kg.extract.context import Sentence, build_sentences, split_sentences
 from kg.extract.events import events_in, merge
 from kg.extract.linking import link
 from kg.extract.observations import dedupe as dedupe_observations
-from kg.extract.observations import observations_in
+from kg.extract.observations import is_media, observations_in
 from kg.extract.relations import dedupe as dedupe_relations
 from kg.extract.relations import list_relations, name_relations, relations_in
 from kg.extract.timex import find_timexes
@@ -105,7 +105,7 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
         if s.paragraph != paragraph:
             paragraph, topic = s.paragraph, None
         observations.extend(observations_in(s, topic))
-        subjects = s.slots_of("Lender", "Platform", "Organization", "Market")
+        subjects = [x for x in s.slots_of("Lender", "Platform", "Organization", "Market") if not is_media(x.entity)]
         if subjects:
             topic = subjects[0].entity
 

@@ -62,12 +62,14 @@ class Sentence:
         return "".join(out), positions
 
     def period_at(self, offset: int) -> str:
-        """The time in force at an offset: the last time expression before it, else the carried one."""
-        last = self.period_before
-        for t in self.timexes:
-            if t.start <= offset:
-                last = t.period
-        return last
+        """The time in force at an offset: the last time expression before it in the sentence, else
+        the first one after it in the sentence (净利润7亿元 5月15日公告), else the carried one."""
+        before = [t for t in self.timexes if t.start <= offset]
+        if before:
+            return before[-1].period
+        if self.timexes:
+            return self.timexes[0].period
+        return self.period_before
 
     def slots_of(self, *categories: str) -> list[Slot]:
         return [s for s in self.slots if s.entity.category in categories]

@@ -15,7 +15,7 @@ from kg.model import Entity, Observation
 METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"注册资本(?:金)?", "RegisteredCapital", ("money",)),
     (r"(?:贷款|放款|在贷|借贷|待还|贷款总)余额|余额", "LoanBalance", ("money",)),
-    (r"投放贷款|贷款投放|放贷|放款(?:金额|规模|量|额)?|投放(?:金额|规模|量)|累计(?:借贷|成交|撮合)(?:金额|额|量)?|成交(?:金额|量)|借贷(?:金额|规模)",
+    (r"投放贷款|贷款投放|放贷|放款(?:金额|规模|量|额)?|投放(?:金额|规模|量)|累计(?:借贷|成交|撮合)(?:金额|额|量)?|成交(?:金额|量)|借贷(?:金额|规模)|撮合(?:金)?额|撮合(?:借款)?(?:金额|规模)",
      "LoanIssuance", ("money",)),
     (r"营业(?:总)?收入|(?:总)?营收|(?:总)?收入", "Revenue", ("money",)),
     (r"净利润|净利|净亏损", "NetProfit", ("money",)),
@@ -66,8 +66,18 @@ _SOURCE_AFTER = re.compile(r"^.{0,4}?(?:数据)?(?:显示|统计|报道|消息|�
 _SOURCE_BEFORE = re.compile(r"(?:据|来自|根据|援引)\s*$")
 
 
+_MEDIA = re.compile(r"(?:财经|日报|晚报|时报|周刊|新闻|智库|之家|天眼|眼查|查查|研究院|数据)$")
+
+
+def is_media(entity: Entity) -> bool:
+    """Outlets and data services (第一财经, 网贷之家, 企查查) report figures about others."""
+    return bool(_MEDIA.search(entity.name))
+
+
 def _is_source(sentence: Sentence, slot) -> bool:
     """据零壹财经统计 / 企查查显示 / (NYSE:QD): who reports a number is not what it measures."""
+    if is_media(slot.entity):
+        return True
     rel_start, rel_end = slot.start - sentence.start, slot.end - sentence.start
     after, before = sentence.text[rel_end:rel_end + 8], sentence.text[max(0, rel_start - 4):rel_start]
     inside_brackets = sentence.text[:rel_start].count("（") + sentence.text[:rel_start].count("(") > \
@@ -182,9 +192,17 @@ def _ranks(sentence: Sentence, cues: list[_Cue], fallback: Entity | None) -> Ite
             yield Observation(subject.id, _RANKED[cue.metric], float(rank), "rank", period, sentence.evidence)
 
 
+def _anchored(ob: Observation) -> bool:
+    """Was the period read in the observation's own sentence (not carried from before)?"""
+    from kg.extract.timex import find_timexes
+
+    year = int(ob.period[:4]) if ob.period[:4].isdigit() else None
+    return any(t.period == ob.period for t in find_timexes(ob.evidence.text, default_year=year))
+
+
 def dedupe(observations: Iterable[Observation]) -> list[Observation]:
     """The same value of the same metric for the same subject stated twice (a headline, then the
-    body): one observation, the first one stated with a time."""
+    body): one observation, preferring the statement whose own sentence names its time."""
     best: dict[tuple[str, str, float], Observation] = {}
     order: list[tuple[str, str, float]] = []
     for ob in observations:
@@ -192,6 +210,8 @@ def dedupe(observations: Iterable[Observation]) -> list[Observation]:
         if key not in best:
             best[key] = ob
             order.append(key)
+        elif not _anchored(best[key]) and _anchored(ob):
+            best[key] = ob
     return [best[k] for k in order]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -88,7 +89,11 @@ def find_quantities(text: str, offset: int = 0) -> Iterator[Quantity]:
             continue
         if not mult and not unit and re.fullmatch(r"(?:19|20)\d{2}", num_text) and text[m.end():m.end() + 1] in "年财":
             continue  # 2018财年, 2019年度: a year, not an amount
-        value = round(value * _MULTIPLIERS.get(mult, 1.0), 6)  # 1.34 * 1e8 is not exact in binary
+        if mult and re.fullmatch(r"[\d,]+(?:\.\d+)?", num_text):
+            # decimal arithmetic: 73.93亿 is 7393000000 exactly, not 7393000000.000001
+            value = float(Decimal(num_text.replace(",", "")) * Decimal(int(_MULTIPLIERS[mult])))
+        else:
+            value = round(value * _MULTIPLIERS.get(mult, 1.0), 6)
         yield Quantity(offset + m.start(), offset + m.end(), value, _kind(unit, mult), unit)
 
 

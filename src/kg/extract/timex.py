@@ -65,9 +65,15 @@ def _period(year: int, m: re.Match[str]) -> str | None:
     return f"{year:04d}"
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
 def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0) -> Iterator[Timex]:
-    """Every time expression in text order; the running year fills in the ones without a year."""
-    year = default_year
+    """Every time expression in text order. A date without a year (5月15日, 第三季度) takes the
+    last year named in its own sentence, else the article's year: news dates its own events.
+    A relative one (一年间, 次年) counts from the last year named before it in the text."""
+    year = default_year  # the last year named (for relative expressions)
+    sentence_year = default_year
     events: list[tuple[int, int, str, re.Match[str]]] = []
     for m in TIMEX.finditer(text):
         if m.end() == m.start():
@@ -82,6 +88,8 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
     for start, end, kind, m in events:
         if start < last_end:
             continue
+        if _SENTENCE_END.search(text, max(last_end, 0), start):
+            sentence_year = default_year if default_year is not None else year
         last_end = end
         if kind == "rel":
             rel = m.group("rel")
@@ -99,15 +107,15 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
                 y = year
             else:  # 次年, 一年间, 一年后: one year after the last year named
                 y = year + 1
-            year = y
+            year = sentence_year = y
             yield Timex(offset + start, offset + end, f"{y:04d}", False)
             continue
         explicit = bool(m.group("year"))
         if explicit:
-            year = int(m.group("year"))
-        if year is None:
+            year = sentence_year = int(m.group("year"))
+        if sentence_year is None:
             continue
-        period = _period(year, m)
+        period = _period(sentence_year, m)
         if period:
             yield Timex(offset + start, offset + end, period, explicit)
 
