@@ -34,11 +34,16 @@ def _nearest(slots: list[Slot], at: int) -> Slot | None:
     return min(slots, key=lambda s: abs(s.start - at), default=None)
 
 
+CARRIED = "~"  # marks a date carried from earlier sentences: weaker than one read in the sentence
+
+
 def _date(sentence: Sentence, at: int) -> str:
-    """The time nearest a cue in its sentence, else the one in force."""
+    """The time nearest a cue in its own sentence, else the one carried from before, marked as
+    such: merge() prefers its twin's own date (a headline repeating an event is not dated by
+    whatever came before it)."""
     if sentence.timexes:
         return min(sentence.timexes, key=lambda t: abs(t.start - at)).period
-    return sentence.period_before
+    return CARRIED + sentence.period_before if sentence.period_before else ""
 
 
 def events_in(sentence: Sentence) -> Iterator[Event]:
@@ -108,8 +113,17 @@ def _obj(slots: list[Slot]) -> str | None:
     return slots[0].entity.id if slots else None
 
 
+def _strength(date: str) -> tuple[int, int]:
+    return (0 if date.startswith(CARRIED) or not date else 1, len(date))
+
+
 def merge(events: Iterable[Event]) -> list[Event]:
     """One event told in two sentences (增资 from 5亿 to 10亿 … completed on 12月22日) is one event."""
+    merged = _merge(events)
+    return [replace(e, date=e.date.lstrip(CARRIED)) for e in merged]
+
+
+def _merge(events: Iterable[Event]) -> list[Event]:
     merged: list[Event] = []
     for e in events:
         twin = next((m for m in merged if m.type == e.type and m.subject == e.subject and _compatible(m, e)), None)
@@ -117,7 +131,7 @@ def merge(events: Iterable[Event]) -> list[Event]:
             merged.append(e)
             continue
         i = merged.index(twin)
-        date = twin.date if len(twin.date) >= len(e.date) else e.date
+        date = twin.date if _strength(twin.date) >= _strength(e.date) else e.date
         merged[i] = replace(
             twin, date=date, object=twin.object or e.object,
             value_before=twin.value_before if twin.value_before is not None else e.value_before,
@@ -133,6 +147,6 @@ def _compatible(a: Event, b: Event) -> bool:
     for x, y in ((a.value_after, b.value_after), (a.value_before, b.value_before), (a.amount, b.amount)):
         if x is not None and y is not None and abs(x - y) > 0.005 * max(abs(x), 1):
             return False
-    if a.date and b.date and not (a.date.startswith(b.date) or b.date.startswith(a.date)):
+    if _strength(a.date)[0] and _strength(b.date)[0] and not (a.date.startswith(b.date) or b.date.startswith(a.date)):
         return False
     return True
