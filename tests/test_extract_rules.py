@@ -242,3 +242,18 @@ def test_a_figure_before_its_date_in_the_same_sentence_takes_that_date():
 def test_a_media_outlet_is_not_the_subject_of_the_figures_it_reports():
     x, names = run("据第一财经报道，2018年5月，米袋计划借款余额6.24亿元。")
     assert all(names[o.subject] != "第一财经" for o in x.observations)
+
+
+def test_a_document_number_names_the_same_regulation():
+    x, _ = run("国家金融监督管理总局印发《小额贷款公司监督管理暂行办法》（金规〔2025〕9号），自发布之日起施行。")
+    regulation = next(e for e in x.entities if e.category == "Regulation")
+    assert "金规〔2025〕9号" in regulation.aliases
+
+
+def test_the_document_number_is_in_the_graph():
+    from kg.rdf import facts_to_graph
+    from kg.vocab import KG
+
+    x, _ = run("国家金融监督管理总局印发《小额贷款公司监督管理暂行办法》（金规〔2025〕9号）。")
+    g = facts_to_graph(x, "test")
+    assert [str(o) for o in g.objects(None, KG.documentNumber)] == ["金规〔2025〕9号"]

@@ -16,6 +16,7 @@ from kg.vocab import KG, UNIT_TERMS
 QB = Namespace("http://purl.org/linked-data/cube#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 
+DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号")
 _PERIOD = re.compile(r"(\d{4})(?:-(?:Q([1-4])|H([12])|(\d{2})(?:-(\d{2}))?))?")
 
 
@@ -127,6 +128,8 @@ class _GraphWriter:
         for alias in e.aliases:
             if alias != e.name:
                 g.add((node, SKOS.altLabel, Literal(alias, lang="zh")))
+                if e.category == "Regulation" and DOCUMENT_NUMBER.fullmatch(alias):
+                    g.add((node, KG.documentNumber, Literal(alias)))
         if e.registry_key:
             g.add((node, KG.registryKey, Literal(e.registry_key)))
         if e.wikidata:

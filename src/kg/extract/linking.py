@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from kg import iri
-from kg.extract.mentions import Mention, find_declared_aliases, resolve_overlaps
+from kg.extract.mentions import Mention, find_declared_aliases, find_document_numbers, resolve_overlaps
 from kg.model import Entity, Span
 from kg.registry import Registry
 
@@ -89,7 +89,16 @@ def link(text: str, mentions: list[Mention], registry: Registry, places: set[str
         for s, e in [(a_start, a_end), *_scan(text, alias, taken + [(a_start, a_end)])]:
             extra.append(replace(owner, start=s, end=e, text=alias, source="declared", canonical=canonical))
             taken.append((s, e))
-    # 2. short forms derived from full legal names
+    # 2. document numbers next to a regulation: 《…办法》（金规〔2025〕9号） names the same regulation
+    regulations = [m for m in mentions if m.category == "Regulation"]
+    for start, end, number in find_document_numbers(text):
+        near = min(regulations, key=lambda m: min(abs(start - m.end), abs(m.start - end)), default=None)
+        if near is not None and min(abs(start - near.end), abs(near.start - end)) <= 4 and \
+                not any(s < end and start < e for s, e in taken):
+            extra.append(replace(near, start=start, end=end, text=number, source="declared",
+                                 canonical=near.canonical or near.text))
+            taken.append((start, end))
+    # 3. short forms derived from full legal names
     for m in list(mentions):
         if m.source != "legal-name" and not (m.source == "registry" and _LEGAL_FORM.search(m.text)):
             continue
