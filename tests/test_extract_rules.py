@@ -38,8 +38,9 @@ def test_names_are_recognised_with_their_category(text, name, category):
     assert entity_names(text).get(name) == category
 
 
-def test_a_book_title_is_not_a_regulation():
-    assert "财经" not in entity_names("《财经》记者报道了此事。")
+def test_a_magazine_title_is_a_media_organisation_not_a_regulation():
+    assert entity_names("《财经》记者报道了此事。").get("财经") == "Organization"
+    assert "三体" not in entity_names("他在读《三体》。")
 
 
 def test_a_declared_short_name_is_an_alias_of_the_full_name():
@@ -257,3 +258,23 @@ def test_the_document_number_is_in_the_graph():
     x, _ = run("国家金融监督管理总局印发《小额贷款公司监督管理暂行办法》（金规〔2025〕9号）。")
     g = facts_to_graph(x, "test")
     assert [str(o) for o in g.objects(None, KG.documentNumber)] == ["金规〔2025〕9号"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("天眼查显示，青松基金销售有限公司的控股股东为青松信息科技有限公司，持有90%的股份。",
+         ("青松基金销售有限公司", "subsidiaryOf", "青松信息科技有限公司")),
+        ("快手旗下有《青松日报》《山海晚报》等媒体。", ("青松日报", "subsidiaryOf", "快手")),
+        ("快手旗下有《青松日报》《山海晚报》等媒体。", ("山海晚报", "subsidiaryOf", "快手")),
+    ],
+)
+def test_control_and_ownership_lists(text, expected):
+    x, names = run(text)
+    assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_a_controlling_person_is_a_shareholder():
+    x, names = run("广州青松小额贷款有限公司目前的控股股东是青松集团董事长章凌波。")
+    assert ("章凌波", "shareholderOf", "广州青松小额贷款有限公司") in {
+        (names[r.subject], r.predicate, names[r.object]) for r in x.relations}

@@ -391,11 +391,17 @@ _REGULATION_WORDS = re.compile(
 )
 
 
+_MEDIA_TITLE = re.compile(r"(?:报|日报|时报|晚报|晨报|周刊|杂志|财经)$")
+
+
 def find_regulations(text: str) -> Iterator[Mention]:
+    """《…办法》 and the like are regulations; 《证券时报》-like titles are media organisations."""
     for m in _TITLE.finditer(text):
         title = m.group(1).strip()
         if _REGULATION_WORDS.search(title):
             yield Mention(m.start(1), m.end(1), title, "Regulation", None, None, "regulation")
+        elif _MEDIA_TITLE.search(title) and len(title) <= 8:
+            yield Mention(m.start(1), m.end(1), title, "Organization", None, None, "media")
 
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号")

@@ -76,6 +76,11 @@ def relations_in(sentence: Sentence) -> Iterator[Relation]:
 
 
 _LIST = rf"{SLOT}(?:\s*(?:、|和|及|与|以及|,|，)\s*{SLOT})*"
+# X(的|目前的)控股股东(为|是)Y / 实际控制人为Y: Y controls X (a person holds shares in it)
+_CONTROLLER = re.compile(
+    rf"{SLOT}(?:[^\ue000\ue001。；;]{{0,6}}?)(?:的)?(?:目前的)?(?:控股股东|实际控制人|实控人|大股东)(?:为|是|系)?"
+    rf"[^\ue000\ue001。；;]{{0,10}}?{SLOT}"
+)
 _SLOT_RE = re.compile(SLOT)
 
 
@@ -90,6 +95,8 @@ _LIST_RULES = (
      "shareholderOf", "financed"),
     (re.compile(rf"由(?P<list>{_LIST})(?:等|三家|两家|四家|多家)?(?:股东|机构|投资方)?(?:共同)?(?:出资|注资|发起|战略投资|投资)"),
      "shareholderOf", "financed"),
+    # 华闻传媒旗下有《证券时报》《华商报》… / X旗下包括A、B
+    (re.compile(rf"旗下(?:有|还有|包括|拥有|共有)(?P<list>(?:[《“]?{SLOT}[》”]?\s*[、和及与，,]?\s*)+)"), "subsidiaryOf", "owner"),
     # 新增A、B为股东 / 股东包括A、B
     (re.compile(rf"新增(?P<list>{_LIST})为(?:公司)?(?:新)?股东"), "shareholderOf", "financed"),
     (re.compile(rf"股东(?:包括|有|为)(?P<list>{_LIST})"), "shareholderOf", "nearest-before"),
@@ -120,9 +127,31 @@ def list_relations(sentence: Sentence) -> Iterator[Relation]:
         return
     masked, _ = sentence.masked()
     evidence = sentence.evidence
+    for m in _CONTROLLER.finditer(masked):
+        owned, owner = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
+        if owned.id == owner.id or owned.category not in COMPANY:
+            continue
+        if owner.category == "Person":
+            yield Relation(owner.id, "shareholderOf", owned.id, evidence)
+        elif owner.category in COMPANY:
+            yield Relation(owned.id, "subsidiaryOf", owner.id, evidence)
     for pattern, predicate, how in _LIST_RULES:
         for m in pattern.finditer(masked):
             members = _slots(m.group("list"))
+            if how == "owner":
+                before = _slots(masked[:m.start()])
+                if not before:
+                    continue
+                owner = sentence.slots[before[-1]].entity
+                for i in members:
+                    e = sentence.slots[i].entity
+                    if e.id == owner.id:
+                        continue
+                    if e.category == "Product":
+                        yield Relation(owner.id, "operates", e.id, evidence)
+                    elif e.category in COMPANY:
+                        yield Relation(e.id, "subsidiaryOf", owner.id, evidence)
+                continue
             target = _party(sentence, masked, m.start(), how, set(members))
             if target is None:
                 continue
