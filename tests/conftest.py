@@ -7,13 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEED_TEXT = SHARED / "corpus-seed" / "kuaishou-microloan-guangzhou-top10.txt"
-SEED_GOLD = SHARED / "eval" / "gold" / "kuaishou-microloan-guangzhou-top10.json"
-DEV_CORPUS = SHARED / "corpus-dev"
-SCORER = SHARED / "eval" / "score.py"
-CORPUS = ROOT / "corpus"
+from paths import CORPUS
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CORPUS, DEV_CORPUS, SEED_TEXT
+from paths import CORPUS, DEV_CORPUS, SEED_TEXT
 from kg.cli import main
 
 
@@ -153,3 +153,14 @@ def test_validate_reports_conformance(cli):
     assert cli("build", "--no-infer", "--no-pages").exit_code == 0
     result = cli("validate")
     assert result.exit_code == 0 and "conforms" in result.output
+
+
+def test_build_writes_the_pages_and_viz_rewrites_them(cli, tmp_path):
+    built = cli("build", "--no-infer")
+    assert built.exit_code == 0 and "pages:" in built.output
+    assert (tmp_path / "output" / "index.html").is_file()
+    result = cli("viz", "-o", str(tmp_path / "site"))
+    assert result.exit_code == 0 and (tmp_path / "site" / "network.html").is_file()
+    query = cli("viz", "--query", "PREFIX kg: <https://w3id.org/fintech-kg/ontology#> "
+                "CONSTRUCT { ?a kg:subsidiaryOf ?b } WHERE { ?a kg:subsidiaryOf ?b }", "-o", str(tmp_path / "q.html"))
+    assert query.exit_code == 0 and (tmp_path / "q.html").is_file()

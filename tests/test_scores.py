@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SCORER, SEED_GOLD
+from paths import ROOT, SCORER, SEED_GOLD
 
 KG = str(Path(sys.executable).parent / "kg")
 

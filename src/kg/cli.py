@@ -186,12 +186,7 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bo
             args = " ".join(f"[-p {p.name}=…]" for p in q.params)
             click.echo(f"{name:<20} {q.title}. {args}")
         return
-    bound: dict[str, str] = {}
-    for p in params:
-        name, sep, value = p.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="--param")
-        bound[name.strip()] = value
+    bound = dict(_split_param(p) for p in params)
     from kg.store import open_store
 
     settings = Settings.load(store=store_location)
@@ -219,6 +214,37 @@ def export(fmt: str, article_id: str | None, output: Path | None, store_location
         click.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.option("--query", "query_text", default=None, metavar="FILE.rq|NAME|SPARQL",
+              help="Draw this CONSTRUCT (or SELECT ?s ?p ?o) query's result instead of the whole site.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Folder for the site (default: output/), or the page file with --query.")
+@_store_option
+def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, store_location) -> None:
+    """Write the interactive pages: index, whole network, one page per entity (or one query's page)."""
+    from kg.site import write_query_page, write_site
+    from kg.store import open_store
+
+    settings = Settings.load(store=store_location)
+    settings.require_store()
+    with open_store(settings.store) as store:
+        if query_text:
+            bound = dict(_split_param(p) for p in params)
+            path = write_query_page(store, query_text, output or settings.output / "query.html", bound)
+            click.echo(f"wrote {path}")
+        else:
+            folder = write_site(store, output or settings.output)
+            click.echo(f"wrote {folder}/index.html")
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise click.BadParameter(f"{text!r} is not NAME=VALUE", param_hint="--param")
+    return name.strip(), value
 
 
 @main.command()

@@ -1,0 +1,154 @@
+"""SPARQL → networkx: the views the pages draw. Nothing here knows HTML; render/ knows no RDF."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+
+from kg.errors import QueryError
+from kg.iri import ONTOLOGY
+from kg.store import Store, Table
+
+# the most specific top category wins when inference adds super-classes (Lender ⊑ Organization)
+CATEGORY_ORDER = ("Lender", "Platform", "Regulator", "Regulation", "Product", "Place", "Person", "Market",
+                  "Organization")
+MAX_EVIDENCE = 5
+
+_PREFIXES = f"""PREFIX kg: <{ONTOLOGY}>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+ENTITIES = _PREFIXES + """
+SELECT ?e ?name ?type (COUNT(DISTINCT ?a) AS ?articles) (GROUP_CONCAT(DISTINCT ?alias; separator="\\u001f") AS ?aliases)
+WHERE {
+  ?e kg:mentionedIn ?a ; skos:prefLabel ?name ; a ?type . FILTER(LANG(?name) = "zh")
+  FILTER(STRSTARTS(STR(?type), STR(kg:)))
+  OPTIONAL { ?e skos:altLabel ?alias }
+}
+GROUP BY ?e ?name ?type
+"""
+
+RELATIONS = _PREFIXES + """
+SELECT ?s ?p ?o ?text ?title
+WHERE {
+  ?st a kg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+      prov:wasDerivedFrom ?sent .
+  ?sent kg:text ?text ; kg:inArticle/dcterms:title ?title .
+}
+"""
+
+PREDICATE_LABELS = _PREFIXES + """
+SELECT ?p ?zh ?en WHERE {
+  ?p a ?kind . FILTER(?kind IN (<http://www.w3.org/2002/07/owl#ObjectProperty>, <http://www.w3.org/2002/07/owl#SymmetricProperty>))
+  FILTER(STRSTARTS(STR(?p), STR(kg:)))
+  OPTIONAL { ?p rdfs:label ?zh . FILTER(LANG(?zh) = "zh") }
+  OPTIONAL { ?p rdfs:label ?en . FILTER(LANG(?en) = "en") }
+}
+"""
+
+ENTITY_EVIDENCE = _PREFIXES + """
+SELECT ?e ?text ?title WHERE {
+  { ?x kg:observedEntity ?e } UNION { ?x kg:eventSubject ?e }
+  ?x prov:wasDerivedFrom ?sent . ?sent kg:text ?text ; kg:inArticle/dcterms:title ?title .
+}
+"""
+
+
+def _local(iri: object) -> str:
+    return str(iri).rsplit("#", 1)[-1]
+
+
+def predicate_labels(store: Store) -> dict[str, tuple[str, str]]:
+    """kg predicate local name → (zh label, en label), from the ontology in the store."""
+    out = {}
+    for p, zh, en in store.select(PREDICATE_LABELS).rows:
+        out[_local(p)] = (str(zh) if zh else _local(p), str(en) if en else _local(p))
+    return out
+
+
+def entity_graph(store: Store) -> nx.MultiDiGraph:
+    """Every entity (node) and every stated relation (edge), with the evidence behind them."""
+    graph = nx.MultiDiGraph()
+    types: dict[str, set[str]] = defaultdict(set)
+    for e, name, type_, articles, aliases in store.select(ENTITIES).rows:
+        key = str(e)
+        types[key].add(_local(type_))
+        if key not in graph:
+            graph.add_node(key, label=str(name), aliases=[a for a in str(aliases or "").split("\u001f") if a],
+                           articles=int(articles), evidence=[], url=None)
+    broader = defaultdict(set)
+    for sub, sup in store.select(_PREFIXES + "SELECT ?a ?b WHERE { ?a rdfs:subClassOf ?b }").rows:
+        broader[_local(sub)].add(_local(sup))
+    for key, found in types.items():
+        category = next((c for c in CATEGORY_ORDER if c in found), "Organization")
+        kinds = found - set(CATEGORY_ORDER)
+        # the most specific kind: none of the others is a sub-class of it (OnlineMicroLender, not MicroLender)
+        specific = sorted(k for k in kinds if not any(k in broader[other] for other in kinds if other != k))
+        graph.nodes[key]["category"] = category
+        graph.nodes[key]["kind"] = specific[0] if specific else None
+    labels = predicate_labels(store)
+    edges: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+    for s, p, o, text, title in store.select(RELATIONS).rows:
+        edges[(str(s), _local(p), str(o))].append({"text": str(text), "article": str(title)})
+    for (s, p, o), evidence in edges.items():
+        if s in graph and o in graph:
+            zh, en = labels.get(p, (p, p))
+            graph.add_edge(s, o, key=p, predicate=p, label_zh=zh, label_en=en, evidence=evidence[:MAX_EVIDENCE])
+    for e, text, title in store.select(ENTITY_EVIDENCE).rows:
+        node = graph.nodes.get(str(e))
+        if node is not None and len(node["evidence"]) < MAX_EVIDENCE:
+            item = {"text": str(text), "article": str(title)}
+            if item not in node["evidence"]:
+                node["evidence"].append(item)
+    for s, o, data in graph.edges(data=True):
+        for node in (s, o):
+            ev = graph.nodes[node]["evidence"]
+            for item in data["evidence"]:
+                if len(ev) < MAX_EVIDENCE and item not in ev:
+                    ev.append(item)
+    return graph
+
+
+def neighbourhood(graph: nx.MultiDiGraph, node: str, hops: int = 2) -> nx.MultiDiGraph:
+    """The entity and everything within `hops` relations of it, in either direction."""
+    near = nx.ego_graph(graph.to_undirected(as_view=True), node, radius=hops)
+    return graph.subgraph(near.nodes).copy()
+
+
+def graph_from_result(store: Store, result: Table | Graph | bool) -> nx.MultiDiGraph:
+    """A CONSTRUCT result, or a SELECT with ?s ?p ?o, as a graph; names come from the store."""
+    if isinstance(result, Graph):
+        triples = [(s, p, o) for s, p, o in result]
+    elif isinstance(result, Table) and {"s", "p", "o"} <= set(result.variables):
+        triples = [(r["s"], r["p"], r["o"]) for r in result.dicts()]
+    else:
+        raise QueryError("a page needs a CONSTRUCT query, or a SELECT of ?s ?p ?o")
+    full = entity_graph(store)
+    labels = predicate_labels(store)
+    graph = nx.MultiDiGraph()
+
+    def add(term: Any) -> str:
+        key = str(term)
+        if key not in graph:
+            attrs = dict(full.nodes[key]) if key in full else {
+                "label": str(term) if isinstance(term, Literal) else _local(key).rsplit("/", 1)[-1],
+                "category": "Organization", "aliases": [], "articles": 0, "evidence": [], "url": None}
+            graph.add_node(key, **attrs)
+        return key
+
+    for s, p, o in triples:
+        if s is None or p is None or o is None or not isinstance(p, URIRef):
+            continue
+        name = _local(p).rsplit("/", 1)[-1]
+        zh, en = labels.get(name, (name, name))
+        stated = full.get_edge_data(str(s), str(o), key=name) if str(s) in full and str(o) in full else None
+        graph.add_edge(add(s), add(o), key=name, predicate=name, label_zh=zh, label_en=en,
+                       evidence=(stated or {}).get("evidence", []))
+    return graph
