@@ -249,6 +249,27 @@ def _split_param(text: str) -> tuple[str, str]:
 
 @main.command()
 @_store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (loopback only by default; 0.0.0.0 exposes the endpoint to the network).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", "timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Query time limit in seconds (HTTP 503 past it).")
+@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(min=1),
+              help="Results are truncated to this many rows (header X-KG-Truncated).")
+@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Query worker processes (default 2-4).")
+@click.option("--verbose", is_flag=True, help="Log every request.")
+def serve(store_location, host: str, port: int, timeout: float, max_rows: int, workers, verbose: bool) -> None:
+    """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and a query page at /."""
+    from kg.serve import serve as run_server
+
+    settings = Settings.load(store=store_location)
+    settings.require_store()
+    run_server(settings, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+               verbose=verbose)
+
+
+@main.command()
+@_store_option
 def validate(store_location) -> None:
     """Check the graph against the SHACL shapes and print a readable report."""
     from kg.store import open_store

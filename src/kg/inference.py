@@ -8,10 +8,13 @@ answers micro-lenders, consumer finance companies and banks; `?p kg:hasSubsidiar
 through owl:inverseOf.
 
 owlrl is slow on large graphs (pure Python, and it checks every literal against its datatype),
-so the input is trimmed first to the triples a rule can use: ontology triples but for
-annotations (labels, definitions: literals outside the owl: namespace), every
-triple whose object is an IRI or blank node, and literal-valued triples only for properties the
-ontology says something about (domain, range, sub-property …). The output drops what no query
+so the input is trimmed first to the triples a rule can use for something a query asks: ontology
+triples but for annotations (labels, definitions: literals outside the owl: namespace); of the
+article data, every triple whose object is an IRI or blank node and literal-valued triples only
+for properties the ontology says something about (domain, range, sub-property …), while
+provenance nodes (sentences, mentions, relation statements, observations, extraction activities,
+time intervals and instants: most of every article graph) take part with their rdf:type only.
+`materialise(store, full=True)` reasons over everything. The output drops what no query
 needs: triples with a blank node or a literal subject, reflexive sameAs / subClassOf /
 subPropertyOf / equivalentClass, `rdf:type owl:Thing | rdfs:Resource | …` and datatype axioms.
 """
@@ -45,14 +48,26 @@ def _read(store: Store) -> tuple[Graph, Graph]:
     return ontology, data
 
 
-def _useful_input(ontology: Graph, data: Graph) -> Graph:
+KG = iri.ONTOLOGY
+TIME = "http://www.w3.org/2006/time#"
+# provenance and bookkeeping nodes: many per article, and nothing a query asks for follows from
+# their links (only e.g. `?sentence dcterms:isPartOf ?article` from kg:inArticle)
+PROVENANCE_CLASSES = {URIRef(KG + c) for c in ("Sentence", "Mention", "RelationStatement", "Observation",
+                                               "ExtractionActivity")} | {URIRef(TIME + "Interval"),
+                                                                         URIRef(TIME + "Instant")}
+
+
+def _useful_input(ontology: Graph, data: Graph, full: bool = False) -> Graph:
     schema_terms = {s for s in ontology.subjects() if isinstance(s, URIRef)}
     g = Graph()
     for s, p, o in ontology:
         # labels, definitions and mappings feed no rule; cardinalities and hasValue do
         if not isinstance(o, Literal) or str(p).startswith(str(OWL)):
             g.add((s, p, o))
+    provenance = set() if full else {s for c in PROVENANCE_CLASSES for s in data.subjects(RDF.type, c)}
     for s, p, o in data:
+        if s in provenance and p != RDF.type:
+            continue  # a provenance node keeps only its types
         if not isinstance(o, Literal) or p in schema_terms:
             g.add((s, p, o))
     return g
@@ -77,15 +92,34 @@ def _useful(s, p, o) -> bool:
     return True
 
 
-def infer(ontology: Graph, data: Graph) -> Graph:
+def _semantics():
+    """owlrl's OWL 2 RL rules, minus the triples that only cost time: reflexive owl:sameAs (rule
+    eq-ref adds three per triple, and each is then replayed through eq-rep-s/p/o for nothing)
+    and `rdf:type owl:Thing / rdfs:Resource / <anonymous class>` (the ontology has unionOf domains
+    and ranges but no restrictions, so membership of an anonymous class implies nothing more)."""
+    import owlrl
+
+    class Semantics(owlrl.OWLRL_Semantics):
+        def store_triple(self, t) -> None:
+            s, p, o = t
+            if p == OWL.sameAs and s == o:
+                return
+            if p == RDF.type and (o == OWL.Thing or o == RDFS.Resource or isinstance(o, BNode)):
+                return  # typing by an anonymous class (the ontology's unionOf domains and ranges) says nothing
+            super().store_triple(t)
+
+    return Semantics
+
+
+def infer(ontology: Graph, data: Graph, full: bool = False) -> Graph:
     """The useful triples OWL 2 RL adds to ontology + data (none of those already there)."""
     import owlrl
 
     t0 = time.perf_counter()
-    work = _useful_input(ontology, data)
+    work = _useful_input(ontology, data, full)
     base_size = len(work)
     before = set(work)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False,
+    owlrl.DeductiveClosure(_semantics(), axiomatic_triples=False, datatype_axioms=False,
                            improved_datatypes=False).expand(work)
     inferred = Graph()
     for t in work:
@@ -96,11 +130,14 @@ def infer(ontology: Graph, data: Graph) -> Graph:
     return inferred
 
 
-def materialise(store: Store) -> int:
-    """Replace the inferred graph with the closure of ontology + articles; the triple count."""
+def materialise(store: Store, *, full: bool = False) -> int:
+    """Replace the inferred graph with the closure of ontology + articles; the triple count.
+
+    By default provenance nodes (sentences, mentions, statements, observations, periods) take part
+    with their types only; `full=True` reasons over every triple (several times slower)."""
     t0 = time.perf_counter()
     ontology, data = _read(store)
-    inferred = infer(ontology, data)
+    inferred = infer(ontology, data, full)
     store.replace_graph(iri.INFERRED_GRAPH, inferred)
     last_timing["total_seconds"] = time.perf_counter() - t0
     return len(inferred)

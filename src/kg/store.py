@@ -115,40 +115,75 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise QueryError(f"cannot bind {term!r}")
 
 
-_TOKENS = re.compile(
-    r"""(?P<comment>#[^\n]*)|(?P<string>''''[\s\S]*?''''|\"\"\"[\s\S]*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
-    r"|(?P<iri><[^<>\"{}|^`\\\s]*>)|(?P<where>\bWHERE\b)|(?P<brace>\{)",
-    re.IGNORECASE,
+_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IRI_OK = re.compile(r'^[^\x00-\x20<>"{}|^`\\]*$')
+
+# --- binding parameters: a VALUES block at the start of the outermost WHERE group -------------
+
+_TOKEN = re.compile(
+    r'''(?P<comment>\#[^\n]*)
+      | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!\'\'))*\'\'\'
+                   |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      | (?P<iri><[^\x00-\x20<>"{}|^`\\]*>)
+      | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<open>\{) | (?P<close>\})
+      | (?P<other>.)''',
+    re.VERBOSE | re.DOTALL,
 )
+
+
+def where_group_start(sparql: str) -> int:
+    """The offset just after the `{` that opens the outermost WHERE group of a query."""
+    depth = 0
+    seen_where = False
+    form = None
+    top_level_groups = 0
+    for m in _TOKEN.finditer(sparql):
+        kind = m.lastgroup
+        if kind == "word" and depth == 0:
+            word = m.group().upper()
+            if form is None and word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+                form = word
+            elif word == "WHERE" and form is not None:
+                seen_where = True
+        elif kind == "open":
+            if depth == 0 and form is not None:
+                # CONSTRUCT { template } WHERE { … }: the first group is the template
+                if seen_where or form != "CONSTRUCT" or top_level_groups > 0:
+                    return m.end()
+                top_level_groups += 1
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+    raise QueryError("cannot bind parameters: the query has no WHERE group")
+
+
+def term_n3(name: str, term: Node) -> str:
+    if not _VAR_NAME.match(name):
+        raise QueryError(f"bad parameter name {name!r}")
+    if isinstance(term, URIRef):
+        if not _IRI_OK.match(str(term)):
+            raise QueryError(f"cannot bind ?{name}: {str(term)!r} is not an IRI")
+        return term.n3()
+    if isinstance(term, Literal):
+        return term.n3()
+    raise QueryError(f"cannot bind ?{name} to {term!r}: only IRIs and literals can be bound")
 
 
 def inject_values(sparql: str, bindings: Bindings | None) -> str:
     """Bind variables by a VALUES block at the top of the outermost WHERE group.
 
-    Values are RDF terms serialised by rdflib (escaped), never user text pasted into the query;
-    the same mechanism works for any SPARQL 1.1 engine, embedded or remote.
+    Values are RDF terms serialised by rdflib (escaped; IRIs checked), never user text pasted
+    into the query; the same mechanism works for any SPARQL 1.1 engine, embedded or remote.
     """
     if not bindings:
         return sparql
     names = list(bindings)
-    for name in names:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"bad variable name {name!r}")
-    block = " VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(
-        bindings[n].n3() for n in names) + ") } "
-    first_brace = None
-    seen_where = False
-    for m in _TOKENS.finditer(sparql):
-        if m.group("where"):
-            seen_where = True
-        elif m.group("brace"):
-            if seen_where:
-                return sparql[: m.end()] + block + sparql[m.end():]
-            if first_brace is None:
-                first_brace = m.end()
-    if first_brace is None or re.search(r"\bCONSTRUCT\b", sparql, re.IGNORECASE):
-        raise QueryError("cannot bind parameters: the query has no WHERE group")
-    return sparql[:first_brace] + block + sparql[first_brace:]
+    terms = [term_n3(n, bindings[n]) for n in names]
+    block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }}\n"
+    at = where_group_start(sparql)
+    return sparql[:at] + block + sparql[at:]
+
 
 
 _POSITION = re.compile(r"(\d+):(\d+)")
@@ -170,11 +205,26 @@ def ntriples(triples: Graph) -> str:
     return triples.serialize(format="nt")
 
 
+def _open_with_retry(path: str, seconds: float = 2.0) -> ox.Store:
+    """kg serve takes a snapshot under the lock for a few milliseconds: wait that out."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return ox.Store(path)
+        except OSError as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 class EmbeddedStore(Store):
     """pyoxigraph on disk (or in memory when path is None)."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.location = str(path) if path else ":memory:"
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -182,7 +232,7 @@ class EmbeddedStore(Store):
                 self._store = ox.Store.read_only(str(path))
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(path))
+                self._store = _open_with_retry(str(path))
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc} "
                              "(is another kg process using it?)") from exc
@@ -251,10 +301,11 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         if getattr(self, "_store", None) is not None:
-            try:
-                self._store.flush()
-            except (OSError, AttributeError):
-                pass
+            if not self.read_only:
+                try:
+                    self._store.flush()
+                except (OSError, AttributeError, RuntimeError):
+                    pass
             del self._store
             self._store = None
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Vendor YASGUI (the SPARQL editor + result viewer of the `kg serve` query page) from npm into
+# src/kg/serve_assets/, so the page works offline and loads nothing from a CDN.
+#
+#   bash scripts/vendor_yasgui.sh                    # the pinned version below
+#   YASGUI_VERSION=4.6.2 bash scripts/vendor_yasgui.sh
+#
+# Re-runnable. Uses only the npm client (`npm pack`, `npm view`): the tarball is checked against
+# the registry's integrity hash, then the standalone UMD build (yasgui.min.js, yasgui.min.css) is
+# copied with its source-map comment removed (no .map request from devtools), and
+# serve_assets/README.md records the version, tarball hash and licence.
+# Offline behaviour is configured in the page (src/kg/serve.py): prefixCcApi null (YASQE's
+# bundled prefix list, no prefix.cc), autocompleters "variables" and "prefixes" only (the
+# "class"/"property" completers query lov.linkeddata.es), no endpoint catalogue.
+set -euo pipefail
+
+PACKAGE="${YASGUI_PACKAGE:-@zazuko/yasgui}"
+YASGUI_VERSION="${YASGUI_VERSION:-4.6.2}"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dest="$root/src/kg/serve_assets"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+command -v npm >/dev/null || { echo "vendor_yasgui: npm is required" >&2; exit 1; }
+command -v node >/dev/null || { echo "vendor_yasgui: node is required" >&2; exit 1; }
+
+cd "$tmp"
+npm pack "${PACKAGE}@${YASGUI_VERSION}" --json --silent > pack.json
+tarball="$(node -e 'const p=require("./pack.json")[0]; process.stdout.write(p.filename)')"
+integrity="$(node -e 'const p=require("./pack.json")[0]; process.stdout.write(p.integrity)')"
+expected="$(npm view "${PACKAGE}@${YASGUI_VERSION}" dist.integrity)"
+if [ "$integrity" != "$expected" ]; then
+  echo "vendor_yasgui: integrity mismatch for $tarball: $integrity != $expected" >&2
+  exit 1
+fi
+actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | openssl base64 -A)"
+if [ "$actual" != "$expected" ]; then
+  echo "vendor_yasgui: tarball hash $actual does not match registry $expected" >&2
+  exit 1
+fi
+tar xzf "$tarball"
+licence="$(node -e 'process.stdout.write(require("./package/package.json").license || "unknown")')"
+version="$(node -e 'process.stdout.write(require("./package/package.json").version)')"
+homepage="$(node -e 'process.stdout.write(require("./package/package.json").homepage || "")')"
+
+mkdir -p "$dest"
+sed -e '/^\/\/# sourceMappingURL=/d' package/build/yasgui.min.js > "$dest/yasgui.min.js"
+sed -e '/^\/\*# sourceMappingURL=/d' package/build/yasgui.min.css > "$dest/yasgui.min.css"
+if [ -f package/LICENSE ]; then cp package/LICENSE "$dest/LICENSE-yasgui"; fi
+touch "$dest/__init__.py"
+
+cat > "$dest/README.md" <<README
+# Vendored browser code for \`kg serve\`
+
+Written by \`scripts/vendor_yasgui.sh\`; do not edit by hand.
+
+| file | package | version | licence | source |
+|------|---------|---------|---------|--------|
+| yasgui.min.js, yasgui.min.css | ${PACKAGE} | ${version} | ${licence} | ${homepage} |
+
+- npm tarball: ${tarball}, integrity \`${expected}\`
+- yasgui.min.js: sha256 \`$(sha256sum "$dest/yasgui.min.js" | cut -d' ' -f1)\`
+- yasgui.min.css: sha256 \`$(sha256sum "$dest/yasgui.min.css" | cut -d' ' -f1)\`
+- Changes: the \`sourceMappingURL\` comment is removed (the .map files are not vendored).
+- YASGUI is MIT-licensed (Copyright Triply B.V. and Zazuko GmbH); the bundle includes
+  CodeMirror 5 (MIT), and other MIT/BSD-licensed npm dependencies listed in its package.json.
+- Offline: the page in src/kg/serve.py sets \`prefixCcApi: null\` (bundled prefixes, no
+  prefix.cc), autocompleters \`variables\` and \`prefixes\` only (no lov.linkeddata.es), and
+  points every tab at the local endpoint.
+README
+echo "vendor_yasgui: ${PACKAGE}@${version} (${licence}) -> $dest"

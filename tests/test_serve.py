@@ -1,0 +1,361 @@
+"""`kg serve`: a real HTTP server on a free loopback port, real clients (urllib, SPARQLWrapper,
+headless Chromium), no mocks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from kg import iri
+from kg.build import build
+from kg.errors import StoreError
+from kg.query import canned_queries
+from kg.serve import make_server
+from kg.store import EmbeddedStore
+
+from servers import CORPUS, make_corpus
+
+pytestmark = pytest.mark.server
+KG = "https://w3id.org/fintech-kg/ontology#"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Running:
+    """A make_server() server in a thread, stopped on exit."""
+
+    def __init__(self, source, **kwargs) -> None:
+        self.server = make_server(source, **kwargs)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self.server
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+def _build_store(folder: Path, corpus: Path) -> Path:
+    location = folder / "store"
+    store = EmbeddedStore(location)
+    try:
+        report = build(corpus, store)
+        assert report.ok, report.failed
+    finally:
+        store.close()
+    return location
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("serve")
+    corpus = tmp / "corpus"
+    make_corpus(corpus)
+    return _build_store(tmp, corpus)
+
+
+@pytest.fixture(scope="module")
+def server(store_dir):
+    with Running(store_dir, timeout=20, max_rows=10000) as srv:
+        yield srv
+
+
+def http(method: str, url: str, *, data: bytes | None = None, headers: dict | None = None, timeout: float = 30):
+    """(status, headers, body) for any status."""
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def get_query(base: str, query: str, accept: str | None = None):
+    return http("GET", f"{base}/sparql?{urllib.parse.urlencode({'query': query})}",
+                headers={"Accept": accept} if accept else {})
+
+
+def post_query(base: str, query: str, accept: str | None = None, form: bool = False):
+    headers = {"Accept": accept} if accept else {}
+    if form:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return http("POST", f"{base}/sparql", data=urllib.parse.urlencode({"query": query}).encode(), headers=headers)
+    headers["Content-Type"] = "application/sparql-query"
+    return http("POST", f"{base}/sparql", data=query.encode(), headers=headers)
+
+
+SERIES = canned_queries()["metric-series"].text
+
+
+def test_binds_loopback_by_default(server):
+    assert server.host == "127.0.0.1"
+    assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_every_canned_query_get_and_post(server, store_dir):
+    for name, q in canned_queries().items():
+        g_status, _, g_body = get_query(server.url, q.text)
+        p_status, _, p_body = post_query(server.url, q.text, form=True)
+        assert g_status == p_status == 200, (name, g_body[:300])
+        assert json.loads(g_body) == json.loads(p_body)
+    rows = json.loads(post_query(server.url, SERIES)[2])["results"]["bindings"]
+    assert rows and "entityName" in rows[0]
+
+
+def test_select_content_types(server):
+    expected = {
+        "application/sparql-results+json": "application/sparql-results+json",
+        "application/sparql-results+xml": "application/sparql-results+xml",
+        "text/csv": "text/csv",
+        "text/tab-separated-values": "text/tab-separated-values",
+    }
+    bodies = {}
+    for accept, media in expected.items():
+        status, headers, body = get_query(server.url, SERIES, accept)
+        assert status == 200 and headers["Content-Type"].startswith(media)
+        bodies[media] = body.decode("utf-8")
+    n = len(json.loads(bodies["application/sparql-results+json"])["results"]["bindings"])
+    assert bodies["application/sparql-results+xml"].count("<result>") == n
+    assert len(bodies["text/csv"].strip().split("\r\n")) == n + 1
+    assert bodies["text/tab-separated-values"].startswith("?entityName\t")
+    assert "快手" in bodies["text/csv"]
+    # ASK in JSON and XML; a browser-like Accept gets JSON
+    status, _, body = get_query(server.url, f"ASK {{ ?x a <{KG}Article> }}", "text/html,*/*;q=0.8")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, _, body = get_query(server.url, "ASK { <http://x/no> ?p ?o }", "application/sparql-results+xml")
+    assert status == 200 and b"<boolean>false</boolean>" in body
+
+
+def test_construct_content_types(server):
+    q = f"CONSTRUCT {{ ?x a <{KG}Article> }} WHERE {{ ?x a <{KG}Article> }}"
+    for accept, fmt, media in (("text/turtle", "turtle", "text/turtle"),
+                               ("application/n-triples", "nt", "application/n-triples"),
+                               ("application/ld+json", "json-ld", "application/ld+json")):
+        status, headers, body = post_query(server.url, q, accept)
+        assert status == 200 and headers["Content-Type"].startswith(media), accept
+        g = Graph()
+        g.parse(data=body.decode("utf-8"), format=fmt)
+        assert len(g) == 2, accept  # two articles
+    status, _, _ = post_query(server.url, q, "text/csv")
+    assert status == 406
+
+
+def test_sparqlwrapper_get_and_post(server):
+    from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
+
+    for method in (GET, POST):
+        sw = SPARQLWrapper(server.url + "/sparql")
+        sw.setMethod(method)
+        sw.setReturnFormat(JSON)
+        sw.setQuery(SERIES)
+        result = sw.query().convert()
+        assert result["results"]["bindings"], method
+    sw = SPARQLWrapper(server.url + "/sparql")
+    sw.setReturnFormat(TURTLE)
+    sw.setQuery(f"CONSTRUCT WHERE {{ ?x a <{KG}Article> }}")
+    assert b"Article" in sw.query().convert()
+
+
+def test_updates_refused(server):
+    before = post_query(server.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[2]
+    update = "INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> <http://x/c> } }"
+    attempts = [
+        http("POST", server.url + "/sparql", data=urllib.parse.urlencode({"update": update}).encode(),
+             headers={"Content-Type": "application/x-www-form-urlencoded"}),
+        http("POST", server.url + "/sparql", data=update.encode(), headers={"Content-Type": "application/sparql-update"}),
+        http("POST", server.url + "/update", data=update.encode(), headers={"Content-Type": "application/sparql-update"}),
+        http("PUT", server.url + "/store?graph=http://x/g", data=b"<http://x/a> <http://x/b> <http://x/c> .",
+             headers={"Content-Type": "application/n-triples"}),
+        post_query(server.url, "PREFIX x: <http://x/>\n" + update),  # an update sent as a query
+        get_query(server.url, "DROP ALL"),
+    ]
+    for status, _, body in attempts:
+        assert status == 403 and b"read-only" in body
+    assert post_query(server.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[2] == before
+
+
+def test_service_refused(server):
+    q = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    status, _, body = post_query(server.url, q)
+    assert status == 403 and b"SERVICE" in body
+    # the word in a string or an IRI is fine
+    status, _, _ = post_query(server.url, 'SELECT * WHERE { ?s ?p "SERVICE" }')
+    assert status == 200
+
+
+def test_malformed_query(server):
+    status, _, body = post_query(server.url, "SELECT * WHERE { ?s ?p ")
+    assert status == 400 and b"malformed SPARQL" in body
+    status, _, _ = http("GET", server.url + "/sparql")
+    assert status == 400
+
+
+def test_row_limit_truncates(store_dir):
+    with Running(store_dir, max_rows=7, workers=1) as srv:
+        status, headers, body = post_query(srv.url, "SELECT * WHERE { ?s ?p ?o }")
+        assert status == 200 and headers["X-KG-Truncated"] == "true" and headers["X-KG-Max-Rows"] == "7"
+        assert len(json.loads(body)["results"]["bindings"]) == 7
+        status, headers, body = post_query(srv.url, "SELECT * WHERE { ?s ?p ?o }", "text/csv")
+        assert len(body.decode().strip().split("\r\n")) == 8
+        status, headers, body = post_query(srv.url, "CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples")
+        assert status == 200 and headers["X-KG-Truncated"] == "true" and len(body.decode().strip().splitlines()) == 7
+        status, headers, body = post_query(srv.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+        assert "X-KG-Truncated" not in headers and len(json.loads(body)["results"]["bindings"]) == 3
+
+
+def test_time_limit(tmp_path):
+    location = tmp_path / "big"
+    store = ox.Store(str(location))
+    store.extend(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
+                         ox.Literal(str(i)), ox.NamedNode("http://example.org/g")) for i in range(3000))
+    store.flush()
+    del store
+    slow = ("SELECT * WHERE { ?a <http://example.org/p> ?b . ?c <http://example.org/p> ?d . "
+            "?e <http://example.org/p> ?f } ORDER BY ?b ?d ?f")
+    with Running(location, timeout=1.0, workers=1) as srv:
+        t0 = time.monotonic()
+        status, headers, body = post_query(srv.url, slow)
+        elapsed = time.monotonic() - t0
+        assert status == 503 and b"time limit of 1 s" in body
+        assert elapsed < 10
+        # the worker was replaced: the next query is answered
+        deadline = time.monotonic() + 15
+        while True:
+            status, _, body = post_query(srv.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            if status == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "3000"
+
+
+def test_refuses_missing_or_remote_store(tmp_path):
+    with pytest.raises(StoreError, match="no store"):
+        make_server(tmp_path / "nothing")
+    with pytest.raises(StoreError, match="already a SPARQL server"):
+        make_server("http://127.0.0.1:1/")
+
+
+def test_queries_during_build(tmp_path):
+    """20 client threads query while a build writes the served store; all answered, and the
+    server then serves the finished build."""
+    corpus = tmp_path / "corpus"
+    ids = make_corpus(corpus)
+    first = tmp_path / "first"
+    first.mkdir()
+    shutil.copy(sorted(CORPUS.glob("*.md"))[0], first)
+    location = _build_store(tmp_path, first)  # one article to start with
+    errors: list[str] = []
+    statuses: list[int] = []
+    answered_at: list[float] = []
+    done = threading.Event()
+    queries = [q.text for q in canned_queries().values()]
+
+    def client(k: int) -> None:
+        deadline = time.monotonic() + 60
+        for i in range(300):
+            if (done.is_set() and i >= 3) or time.monotonic() > deadline:
+                return
+            try:
+                status, _, body = post_query(srv.url, queries[(k + i) % len(queries)])
+                statuses.append(status)
+                answered_at.append(time.monotonic())
+                if status != 200:
+                    errors.append(f"{status}: {body[:200]!r}")
+                else:
+                    json.loads(body)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(repr(exc))
+
+    with Running(location, refresh=0.3, timeout=30) as srv:
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(20)]
+        for t in threads:
+            t.start()
+        try:
+            store = None
+            for _ in range(50):  # the server may hold the store for a moment while it snapshots
+                try:
+                    store = EmbeddedStore(location)
+                    break
+                except StoreError:
+                    time.sleep(0.1)
+            assert store is not None
+            try:
+                started = time.monotonic()
+                # a slow progress callback keeps the build (and its lock) going for a while
+                report = build(corpus, store, force=True, progress=lambda *_: time.sleep(1.0))
+                finished = time.monotonic()
+            finally:
+                store.close()
+            assert report.ok and sorted(report.built) == ids
+        finally:
+            done.set()
+            for t in threads:
+                t.join(timeout=90)
+        assert not errors, errors[:5]
+        assert len(statuses) >= 20 and set(statuses) == {200}
+        assert sum(started <= t <= finished for t in answered_at) >= 5  # queries overlapped the build
+        # the server picks up the finished build
+        check = (f"SELECT ?g (COUNT(?a) AS ?n) WHERE {{ GRAPH ?g {{ OPTIONAL {{ ?a a <{KG}Article> }} }} "
+                 f"FILTER(STRSTARTS(STR(?g), \"{iri.GRAPH}article/\")) }} GROUP BY ?g")
+        deadline = time.monotonic() + 20
+        while True:
+            rows = json.loads(post_query(srv.url, check)[2])["results"]["bindings"]
+            if len(rows) == len(ids) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert sorted(r["g"]["value"] for r in rows) == sorted(iri.article_graph(i) for i in ids)
+        assert all(r["n"]["value"] == "1" for r in rows)  # every article graph has its kg:Article
+        assert srv.refreshed >= 1  # a new snapshot replaced the one taken before the build
+    store = EmbeddedStore(location)  # the server has stopped: the store on disk is consistent too
+    articles = [g for g in store.graph_names() if g.startswith(iri.GRAPH + "article/")]
+    assert len(articles) == len(ids)
+    store.close()
+
+
+@pytest.mark.browser
+def test_query_page_offline(server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    console_errors: list[str] = []
+    outside: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: console_errors.append(str(e)))
+
+            def on_request(request) -> None:
+                url = request.url
+                if not (url.startswith(server.url + "/") or url.startswith(("data:", "blob:"))):
+                    outside.append(url)
+
+            page.on("request", on_request)
+            page.goto(server.url + "/", wait_until="load", timeout=20000)
+            page.wait_for_selector(".yasqe .CodeMirror", timeout=15000)
+            tabs = page.locator(".yasgui .tabsList .tab")
+            assert tabs.count() == len(canned_queries())
+            page.locator(".yasqe_queryButton").first.click()
+            page.wait_for_selector(".yasr table tbody tr", timeout=15000)
+            text = page.locator(".yasr").inner_text()
+            assert "entityName" in text or "name" in text
+            assert page.locator(".yasr table tbody tr").count() > 0
+            page.wait_for_timeout(300)
+        finally:
+            browser.close()
+    assert not console_errors, console_errors
+    assert not outside, outside
