@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from kg.query import canned_queries
 
-    queries = {name: q.text for name, q in canned_queries().items()}
+    queries = {name: q.sparql() for name, q in canned_queries().items()}
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         data = Path(tmp) / "data.nq"
         t0 = time.perf_counter()

@@ -140,3 +140,12 @@ def test_a_parameter_is_bound_not_pasted(built_store):
 def test_unknown_parameter_is_refused(built_store):
     with pytest.raises(QueryError, match="no parameter"):
         run(built_store, "entities", {"nope": "x"})
+
+
+def test_an_optional_parameter_line_is_kept_only_when_bound():
+    from kg.query import specialise
+
+    text = "SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o = ?name)  #? name\n}"
+    assert "FILTER" not in specialise(text, set())
+    assert "FILTER(?o = ?name)" in specialise(text, {"name"})
+    assert "#?" not in specialise(text, {"name"})

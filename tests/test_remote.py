@@ -74,20 +74,21 @@ def test_canned_queries_same_as_embedded(built):
     local = _mirror(remote)
     assert local.graph_names() == remote.graph_names()
     for name, q in canned_queries().items():
-        expected = local.query(q.text)
-        got = remote.query(q.text)
+        expected = local.query(q.sparql())
+        got = remote.query(q.sparql())
         assert _norm(got) == _norm(expected), name
         if q.params:
             params = {p.name: PARAMS[p.name] for p in q.params}
             b = bind_params(q, params)
-            expected = local.query(q.text, b)
-            got = remote.query(q.text, b)
+            expected = local.query(q.sparql(b), b)
+            got = remote.query(q.sparql(b), b)
             assert _norm(got) == _norm(expected), f"{name} with {params}"
             no_match = {p.name: Literal("没有这个名字") for p in q.params}
-            assert remote.query(q.text, no_match).rows == local.query(q.text, no_match).rows == ()
+            assert remote.query(q.sparql(no_match), no_match).rows == local.query(q.sparql(no_match), no_match).rows == ()
     # the parameters do filter: some canned query returns fewer, non-empty rows with one
-    all_rows = remote.select(canned_queries()["metric-series"].text).rows
-    some = remote.select(canned_queries()["metric-series"].text, {"entity_name": Literal("快手小贷")}).rows
+    series = canned_queries()["metric-series"]
+    all_rows = remote.select(series.sparql()).rows
+    some = remote.select(series.sparql({"entity_name"}), {"entity_name": Literal("快手小贷")}).rows
     assert 0 < len(some) < len(all_rows)
 
 
@@ -109,7 +110,7 @@ def test_rebuild_after_edit(built):
     titles = {str(r[0]) for r in remote.select(
         "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?t WHERE { ?a dcterms:title ?t }").rows}
     assert "快手小贷注册资本翻倍" in titles and "快手小贷注册资本增至10亿元" not in titles
-    series = remote.select(canned_queries()["metric-series"].text).column("articleTitle")
+    series = remote.select(canned_queries()["metric-series"].sparql()).column("articleTitle")
     assert Literal("快手小贷注册资本翻倍", lang="zh") in series
     articles = [g for g in remote.graph_names() if g.startswith(iri.GRAPH + "article/")]
     assert len(articles) == len(ids)

@@ -97,7 +97,7 @@ def post_query(base: str, query: str, accept: str | None = None, form: bool = Fa
     return http("POST", f"{base}/sparql", data=query.encode(), headers=headers)
 
 
-SERIES = canned_queries()["metric-series"].text
+SERIES = canned_queries()["metric-series"].sparql()
 
 
 def test_binds_loopback_by_default(server):
@@ -107,8 +107,8 @@ def test_binds_loopback_by_default(server):
 
 def test_every_canned_query_get_and_post(server, store_dir):
     for name, q in canned_queries().items():
-        g_status, _, g_body = get_query(server.url, q.text)
-        p_status, _, p_body = post_query(server.url, q.text, form=True)
+        g_status, _, g_body = get_query(server.url, q.sparql())
+        p_status, _, p_body = post_query(server.url, q.sparql(), form=True)
         assert g_status == p_status == 200, (name, g_body[:300])
         assert json.loads(g_body) == json.loads(p_body)
     rows = json.loads(post_query(server.url, SERIES)[2])["results"]["bindings"]
@@ -261,7 +261,7 @@ def test_queries_during_build(tmp_path):
     statuses: list[int] = []
     answered_at: list[float] = []
     done = threading.Event()
-    queries = [q.text for q in canned_queries().values()]
+    queries = [q.sparql() for q in canned_queries().values()]
 
     def client(k: int) -> None:
         deadline = time.monotonic() + 60

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
@@ -36,6 +37,10 @@ class CannedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+
+    def sparql(self, bound: Iterable[str] = ()) -> str:
+        """The query to send when these parameters are bound (see specialise)."""
+        return specialise(self.text, set(bound))
 
 
 def _parse_header(name: str, text: str) -> CannedQuery:
@@ -119,9 +124,26 @@ def bindings(query: CannedQuery, params: dict[str, str]) -> dict[str, Node]:
     return out
 
 
+_CONDITIONAL = re.compile(r"^(?P<line>.*?)\s*#\?\s*(?P<param>[A-Za-z_][A-Za-z0-9_]*)\s*$")
+
+
+def specialise(text: str, bound: set[str]) -> str:
+    """Keep a line marked `#? name` only when parameter `name` is bound: an optional filter then
+    costs nothing when it is not asked for (no label scan). Lines are dropped, never written."""
+    out = []
+    for line in text.splitlines():
+        m = _CONDITIONAL.match(line)
+        if m is None:
+            out.append(line)
+        elif m.group("param") in bound:
+            out.append(m.group("line"))
+    return "\n".join(out)
+
+
 def run(store: Store, query: str, params: dict[str, str] | None = None) -> QueryResult:
     q = resolve(query)
-    return store.query(q.text, bindings(q, params or {}))
+    bound = bindings(q, params or {})
+    return store.query(q.sparql(bound), bound)
 
 
 # --- output ---------------------------------------------------------------------------------

@@ -492,7 +492,7 @@ def _assets_dir() -> Path:
 def page_html(timeout: float, max_rows: int) -> bytes:
     from kg.query import canned_queries
 
-    queries = [{"name": q.name, "title": q.title, "text": q.text} for q in canned_queries().values()]
+    queries = [{"name": q.name, "title": q.title, "text": q.sparql()} for q in canned_queries().values()]
     data = json.dumps(queries, ensure_ascii=False).replace("</", "<\\/")
     return f"""<!DOCTYPE html>
 <html lang="zh">
