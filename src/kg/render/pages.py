@@ -19,7 +19,6 @@ from ._html import (
     Markup,
     clean_text,
     csp_meta,
-    esc,
     join,
     render,
     safe_href,

@@ -87,19 +87,29 @@ def screenshot_page(
     full_page: bool = False,
     select: str | None = None,
     timeout_s: float = 60.0,
+    browser: Any = None,
 ) -> Path:
     """Open a generated page from ``file://`` and write a PNG screenshot.
 
     Waits for a network page to be drawn (``kgNetwork.ready``). ``select`` is a node id to
-    select and focus first (e.g. to show its neighbourhood highlighted).
+    select and focus first (e.g. to show its neighbourhood highlighted). ``browser`` is
+    an already launched Playwright browser (a new headless Chromium is used otherwise).
     """
+    if browser is None:
+        with launch_chromium() as own:
+            return _screenshot(own, html_path, png_path, width, height, full_page, select,
+                               timeout_s)
+    return _screenshot(browser, html_path, png_path, width, height, full_page, select,
+                       timeout_s)
+
+
+def _screenshot(browser, html_path, png_path, width, height, full_page, select, timeout_s):
     html = Path(html_path).resolve()
     png = Path(png_path)
     png.parent.mkdir(parents=True, exist_ok=True)
-    with launch_chromium() as browser:
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, device_scale_factor=1
-        )
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  device_scale_factor=1)
+    try:
         block_remote(context)
         page = context.new_page()
         page.set_default_timeout(timeout_s * 1000)
@@ -112,5 +122,6 @@ def screenshot_page(
                 )
             page.wait_for_timeout(300)
         page.screenshot(path=str(png), full_page=full_page)
+    finally:
         context.close()
     return png

@@ -133,6 +133,7 @@
     mark("kg-ready");
     var t = performance.now();
     document.body.setAttribute("data-kg-ready", "1");
+    if (window.kgNetwork) { window.kgNetwork.readyAt = t; }
     readyResolve(t);
   });
 
@@ -203,6 +204,16 @@
                       hover: edgeColour.hover, opacity: 1 };
   var DIM_EDGE_FONT = { color: "rgba(0,0,0,0)", strokeColor: "rgba(0,0,0,0)" };
   var EDGE_FONT = { color: edgeFont.color, strokeColor: edgeFont.strokeColor || "#ffffff" };
+  /* Large graphs hide the other edges instead of fading them: thousands of faint edges
+     still add up to a dark mass, and hidden edges are not drawn at all (faster). */
+  function dimEdge(eid) {
+    return data.large ? { id: eid, hidden: true }
+                      : { id: eid, color: DIM_EDGE_COLOUR, font: DIM_EDGE_FONT };
+  }
+  function undimEdge(eid) {
+    return data.large ? { id: eid, hidden: false }
+                      : { id: eid, color: EDGE_COLOUR, font: EDGE_FONT };
+  }
 
   function highlightNeighbourhood(id) {
     if (!records.has(id)) { return; }
@@ -226,7 +237,7 @@
       if (keepEdges.has(eid)) {
         if (dimmedEdges.has(eid)) {
           dimmedEdges.delete(eid);
-          update = { id: eid, color: EDGE_COLOUR, font: EDGE_FONT };
+          update = undimEdge(eid);
         }
         if (lazyEdgeLabels && !labelledEdges.has(eid)) {
           labelledEdges.add(eid);
@@ -236,7 +247,7 @@
       } else {
         if (!dimmedEdges.has(eid)) {
           dimmedEdges.add(eid);
-          update = { id: eid, color: DIM_EDGE_COLOUR, font: DIM_EDGE_FONT };
+          update = dimEdge(eid);
         }
         if (labelledEdges.has(eid)) {
           labelledEdges.delete(eid);
@@ -262,7 +273,7 @@
       }
       var edgeUpdates = new Map();
       dimmedEdges.forEach(function (eid) {
-        edgeUpdates.set(eid, { id: eid, color: EDGE_COLOUR, font: EDGE_FONT });
+        edgeUpdates.set(eid, undimEdge(eid));
       });
       dimmedEdges.clear();
       labelledEdges.forEach(function (eid) {
@@ -476,6 +487,7 @@
     var animate = !(options && options.animate === false);
     network.focus(id, { scale: Math.max(network.getScale(), 1.1),
                         animation: animate ? { duration: 450, easingFunction: "easeInOutQuad" } : false });
+    if (!animate) { updateArrows(); }  /* else on "animationFinished" */
     highlightNeighbourhood(id);
     showNodeInfo(id);
     return true;
@@ -508,7 +520,10 @@
     physicsButton.textContent = physicsOn ? "暂停物理布局" : "开启物理布局";
   }
   physicsButton.addEventListener("click", function () { setPhysics(!physicsOn); });
-  document.getElementById("kg-fit").addEventListener("click", function () { network.fit(); });
+  document.getElementById("kg-fit").addEventListener("click", function () {
+    network.fit();
+    updateArrows();
+  });
   document.getElementById("kg-clear").addEventListener("click", function () {
     network.unselectAll();
     clearHighlight();
@@ -535,6 +550,7 @@
     records: records,
     edgeRecords: edgeRecords,
     ready: ready,
+    readyAt: null,  /* performance.now() of the first complete draw */
     search: search,
     findNode: findNode,
     selectNode: selectNode,

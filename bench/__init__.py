@@ -1,0 +1,1 @@
+"""Benchmarks (not tests). Run ``python -m bench`` or ``python -m bench.bench_pages``."""
