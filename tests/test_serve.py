@@ -346,11 +346,11 @@ def test_query_page_offline(server):
 
             page.on("request", on_request)
             page.goto(server.url + "/", wait_until="load", timeout=20000)
-            page.wait_for_selector(".yasqe .CodeMirror", timeout=15000)
+            page.wait_for_selector(".yasqe .CodeMirror", timeout=60000)
             tabs = page.locator(".yasgui .tabsList .tab")
             assert tabs.count() == len(canned_queries())
             page.locator(".yasqe_queryButton").first.click()
-            page.wait_for_selector(".yasr table tbody tr", timeout=15000)
+            page.wait_for_selector(".yasr table tbody tr", timeout=60000)
             text = page.locator(".yasr").inner_text()
             assert "entityName" in text or "name" in text
             assert page.locator(".yasr table tbody tr").count() > 0

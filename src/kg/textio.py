@@ -474,8 +474,11 @@ def analysis_text(text: str) -> str:
     """The text extraction reads: same length and positions as the input, so every offset found
     in it points into the article as stored. Web remnants and HTML entities become spaces,
     full-width digits and letters half-width, Traditional characters Simplified."""
-    masked = _REMNANT.sub(lambda m: " " * len(m.group(0)), text)
-    masked = _ENTITY.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = text
+    if "<" in masked or "{" in masked or "![" in masked:  # every remnant starts with one of these
+        masked = _REMNANT.sub(lambda m: " " * len(m.group(0)), masked)
+    if "&" in masked:
+        masked = _ENTITY.sub(lambda m: " " * len(m.group(0)), masked)
     masked = masked.translate(_NUMBER_MARKS)
     return to_simplified(normalise_width(masked))
 

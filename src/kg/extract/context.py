@@ -96,6 +96,9 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
     return spans
 
 
+_NUMERAL = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿]")
+
+
 def build_sentences(text: str, bounds: list[tuple[int, int, int]], linked: list[tuple[Mention, Entity]],
                     timexes: list[Timex]) -> list[Sentence]:
     sentences: list[Sentence] = []
@@ -107,10 +110,11 @@ def build_sentences(text: str, bounds: list[tuple[int, int, int]], linked: list[
         slots = tuple(Slot(m.start, m.end, e, m) for m, e in linked if start <= m.start and m.end <= end)
         times = tuple(t for t in timexes if start <= t.start < end)
         sub = text[start:end]
-        quantities = tuple(q for q in find_quantities(sub, start)
+        has_number = _NUMERAL.search(sub) is not None
+        quantities = () if not has_number else tuple(q for q in find_quantities(sub, start)
                            if not any(t.start < q.end and q.start < t.end for t in times)
                            and not any(s.start < q.end and q.start < s.end for s in slots))
-        changes = tuple(find_changes(sub, start))
+        changes = tuple(find_changes(sub, start)) if has_number and "同比" in sub else ()
         sentences.append(Sentence(start, end, sub, par, slots, quantities, changes, times, carried))
         if times:
             carried = times[-1].period
