@@ -359,3 +359,21 @@ def test_query_page_offline(server):
             browser.close()
     assert not console_errors, console_errors
     assert not outside, outside
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_curl_get_post_and_refused_update(server):
+    import subprocess
+
+    endpoint = f"{server.url.rstrip('/')}/sparql"
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    got = subprocess.run(["curl", "-sS", "-G", endpoint, "--data-urlencode", f"query={query}",
+                          "-H", "Accept: text/csv"], capture_output=True, text=True, timeout=60, check=True)
+    assert got.stdout.splitlines()[0].strip() == "n" and int(got.stdout.splitlines()[1]) > 0
+    posted = subprocess.run(["curl", "-sS", endpoint, "-H", "Content-Type: application/sparql-query",
+                             "-H", "Accept: application/sparql-results+json", "--data-binary", query],
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert int(json.loads(posted.stdout)["results"]["bindings"][0]["n"]["value"]) > 0
+    refused = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", endpoint,
+                              "--data-urlencode", "update=DROP ALL"], capture_output=True, text=True, timeout=60)
+    assert refused.stdout == "403"
