@@ -278,3 +278,15 @@ def test_a_controlling_person_is_a_shareholder():
     x, names = run("广州青松小额贷款有限公司目前的控股股东是青松集团董事长章凌波。")
     assert ("章凌波", "shareholderOf", "广州青松小额贷款有限公司") in {
         (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("快手月付(快手旗下)上线。", ("快手", "operates", "快手月付")),
+        ("杭州云帆科技有限公司成立于2015年，是总部位于广州的科技公司。", ("杭州云帆科技有限公司", "locatedIn", "广州")),
+    ],
+)
+def test_owner_in_brackets_and_headquarters(text, expected):
+    x, names = run(text)
+    assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}

@@ -55,8 +55,11 @@ RULES: tuple[Rule, ...] = (
     _rule("acquired", rf"E(?:收购|并购|全资收购)(?:了)?E", 1, 2),
     _rule("acquired", rf"E(?:被)E(?:收购|并购)", 2, 1),
     _rule("renamedTo", rf"E(?:已)?(?:正式)?(?:更名为|改名为|更名|改名)E", 1, 2, ORG + ("Product",), ORG + ("Product",)),
-    _rule("locatedIn", rf"E(?:位于|注册于|注册在|落户|总部位于|总部设在|注册地(?:为|在|位于))E", 1, 2,
+    _rule("locatedIn", rf"E{GAP}{{0,20}}?(?:位于|注册于|注册在|落户|总部位于|总部设在|注册地(?:为|在|位于))E", 1, 2,
           COMPANY + ("Regulator",), ("Place",)),
+    # 花财(华夏信财旗下): a product or company with its owner in brackets
+    _rule("operates", rf"E[（(]E(?:旗下|的产品|出品)[)）]", 2, 1, COMPANY, ("Product",)),
+    _rule("subsidiaryOf", rf"E[（(]E(?:旗下|的子公司|全资子公司|控股)[)）]", 1, 2),
 )
 
 
