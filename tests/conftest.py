@@ -30,3 +30,14 @@ def built_store(tmp_path_factory):
     assert report.ok, report.failed
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session: Playwright's sync API allows one per thread."""
+    from kg.render.screenshot import chromium_path, launch_chromium
+
+    if chromium_path() is None:
+        pytest.skip("no Chromium: apt-get install chromium fonts-noto-cjk to run browser tests")
+    with launch_chromium() as b:
+        yield b

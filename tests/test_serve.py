@@ -326,37 +326,33 @@ def test_queries_during_build(tmp_path):
 
 
 @pytest.mark.browser
-def test_query_page_offline(server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)")
-    playwright = pytest.importorskip("playwright.sync_api")
+def test_query_page_offline(server, browser):
     console_errors: list[str] = []
     outside: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: console_errors.append(str(e)))
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
 
-            def on_request(request) -> None:
-                url = request.url
-                if not (url.startswith(server.url + "/") or url.startswith(("data:", "blob:"))):
-                    outside.append(url)
+        def on_request(request) -> None:
+            url = request.url
+            if not (url.startswith(server.url + "/") or url.startswith(("data:", "blob:"))):
+                outside.append(url)
 
-            page.on("request", on_request)
-            page.goto(server.url + "/", wait_until="load", timeout=20000)
-            page.wait_for_selector(".yasqe .CodeMirror", timeout=60000)
-            tabs = page.locator(".yasgui .tabsList .tab")
-            assert tabs.count() == len(canned_queries())
-            page.locator(".yasqe_queryButton").first.click()
-            page.wait_for_selector(".yasr table tbody tr", timeout=60000)
-            text = page.locator(".yasr").inner_text()
-            assert "entityName" in text or "name" in text
-            assert page.locator(".yasr table tbody tr").count() > 0
-            page.wait_for_timeout(300)
-        finally:
-            browser.close()
+        page.on("request", on_request)
+        page.goto(server.url + "/", wait_until="load", timeout=20000)
+        page.wait_for_selector(".yasqe .CodeMirror", timeout=60000)
+        tabs = page.locator(".yasgui .tabsList .tab")
+        assert tabs.count() == len(canned_queries())
+        page.locator(".yasqe_queryButton").first.click()
+        page.wait_for_selector(".yasr table tbody tr", timeout=60000)
+        text = page.locator(".yasr").inner_text()
+        assert "entityName" in text or "name" in text
+        assert page.locator(".yasr table tbody tr").count() > 0
+        page.wait_for_timeout(300)
+    finally:
+        context.close()
     assert not console_errors, console_errors
     assert not outside, outside
 

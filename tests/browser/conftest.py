@@ -30,14 +30,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from kg.render.screenshot import launch_chromium
-
-    with launch_chromium() as b:
-        yield b
-
-
 @dataclass
 class Opened:
     page: Any
