@@ -27,9 +27,6 @@ from servers import CORPUS, make_corpus
 
 pytestmark = pytest.mark.server
 KG = "https://w3id.org/fintech-kg/ontology#"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 class Running:
