@@ -290,3 +290,10 @@ def test_a_controlling_person_is_a_shareholder():
 def test_owner_in_brackets_and_headquarters(text, expected):
     x, names = run(text)
     assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_a_data_service_is_not_the_company_that_gained_shareholders():
+    x, names = run("天眼查显示，广州青松小额贷款有限公司发生变更，新增巍伟、王伟为股东。")
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert ("巍伟", "shareholderOf", "广州青松小额贷款有限公司") in got
+    assert not [r for r in x.relations if names[r.object] == "天眼查"]

@@ -8,11 +8,11 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from kg.extract.context import Sentence, build_sentences, split_sentences
+from kg.extract.context import Sentence, build_sentences, is_media, split_sentences
 from kg.extract.events import events_in, merge
 from kg.extract.linking import link
 from kg.extract.observations import dedupe as dedupe_observations
-from kg.extract.observations import is_media, observations_in
+from kg.extract.observations import observations_in
 from kg.extract.relations import dedupe as dedupe_relations
 from kg.extract.relations import list_relations, name_relations, relations_in
 from kg.extract.timex import find_timexes

@@ -75,6 +75,15 @@ class Sentence:
         return [s for s in self.slots if s.entity.category in categories]
 
 
+_MEDIA = re.compile(r"(?:财经|日报|晚报|时报|周刊|新闻|智库|之家|天眼|眼查|查查|研究院|数据)$")
+
+
+def is_media(entity: Entity) -> bool:
+    """Outlets and data services (第一财经, 网贷之家, 企查查) report facts about others: they are
+    neither the subject of a figure nor a party to the deals they report."""
+    return bool(_MEDIA.search(entity.name))
+
+
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』\"]?|\n+")
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kg.extract.context import Sentence, Slot
+from kg.extract.context import Sentence, Slot, is_media
 from kg.extract.quantities import RANK, Quantity, parse_number
 from kg.model import Entity, Observation
 
@@ -64,14 +64,6 @@ def _cues(sentence: Sentence) -> list[_Cue]:
 
 _SOURCE_AFTER = re.compile(r"^.{0,4}?(?:数据)?(?:显示|统计|报道|消息|获悉|记者|官网|公示|查询|研究院|智库)")
 _SOURCE_BEFORE = re.compile(r"(?:据|来自|根据|援引)\s*$")
-
-
-_MEDIA = re.compile(r"(?:财经|日报|晚报|时报|周刊|新闻|智库|之家|天眼|眼查|查查|研究院|数据)$")
-
-
-def is_media(entity: Entity) -> bool:
-    """Outlets and data services (第一财经, 网贷之家, 企查查) report figures about others."""
-    return bool(_MEDIA.search(entity.name))
 
 
 def _is_source(sentence: Sentence, slot) -> bool:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kg.extract.context import SLOT, Sentence
+from kg.extract.context import SLOT, Sentence, is_media
 from kg.model import Entity, Evidence, Relation
 
 ORG = ("Lender", "Platform", "Organization", "Regulator")
@@ -118,7 +118,7 @@ def _party(sentence: Sentence, masked: str, at: int, how: str, exclude: set[int]
         return sentence.slots[int(raised.group(1))].entity
     investors = {int(i) for rule in _LIST_RULES for m in rule[0].finditer(masked) for i in _slots(m.group("list"))}
     before = [i for i in _slots(masked[:at]) if i not in exclude and i not in investors
-              and sentence.slots[i].entity.category in COMPANY]
+              and sentence.slots[i].entity.category in COMPANY and not is_media(sentence.slots[i].entity)]
     if not before:
         return None
     return sentence.slots[before[0] if how == "financed" else before[-1]].entity
