@@ -207,3 +207,19 @@ def test_failed_replace_keeps_old_graph(server):
     RemoteStore(server, gsp_endpoint="").replace_graph(graph, _new_graph())
     assert not _still_old(store, graph)
     store.drop_graph(graph)
+
+
+def test_cli_query_and_viz_read_from_the_server(built, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    remote, _, _ = built
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KG_STORE", remote.location)
+    rows = CliRunner().invoke(main, ["query", "ownership-tree", "--format", "csv"])
+    assert rows.exit_code == 0, rows.output
+    assert "广州快手小额贷款有限公司" in rows.output
+    pages = CliRunner().invoke(main, ["viz", "-o", str(tmp_path / "site")])
+    assert pages.exit_code == 0, pages.output
+    assert (tmp_path / "site" / "network.html").is_file()
