@@ -297,3 +297,15 @@ def test_a_data_service_is_not_the_company_that_gained_shareholders():
     got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
     assert ("巍伟", "shareholderOf", "广州青松小额贷款有限公司") in got
     assert not [r for r in x.relations if names[r.object] == "天眼查"]
+
+
+@pytest.mark.parametrize(
+    "text, name, absent",
+    [
+        ("上市公司华闻传媒（青松传媒投资集团股份有限公司）发布公告。", "青松传媒投资集团股份有限公司", "华闻传媒（青松传媒投资集团股份有限公司"),
+        ("合作涉及的是青松控股的老本行。", "青松控股", "是青松控股"),
+    ],
+)
+def test_names_stop_at_brackets_and_stop_words(text, name, absent):
+    names = entity_names(text)
+    assert name in names and absent not in names

@@ -162,6 +162,19 @@ def _place_regex(places: frozenset[str], extra: tuple[str, ...]) -> re.Pattern[s
 
 
 _NAME_INITIALS = {"和", "同", "及"}  # stop words that also begin names (和信, 同花顺); never 由, 与, 在 …
+def _after_open_bracket(text: str, start: int, end: int) -> int:
+    """华闻传媒（华闻传媒投资集团股份有限公司: a bracket opened and not closed starts the name."""
+    depth, cut = 0, start
+    for i in range(start, end):
+        if text[i] in "（(":
+            depth += 1
+            if depth == 1:
+                cut_at = i + 1
+        elif text[i] in "）)":
+            depth = max(0, depth - 1)
+    return cut_at if depth > 0 else cut
+
+
 _ADMIN_START = re.compile(rf"[{CJK}]{{2,3}}(?:省|市|县|自治区)")
 
 
@@ -175,7 +188,10 @@ def find_legal_names(text: str, places: set[str], blocked: set[int] = frozenset(
             # a bare …银行 is a name only when it starts at a place: 上海银行, 浙江泰隆商业银行
             if not (any(brand.startswith(p) for p in places) or _ADMIN_START.match(brand)):
                 continue
+        start = _after_open_bracket(text, start, m.start())
         name = text[start:m.end()]
+        if len(name) - len(m.group(0)) < 2:
+            continue
         category, kind = classify_company(name)
         yield Mention(start, m.end(), name, category, kind, None, "legal-name")
 
@@ -330,11 +346,10 @@ def find_short_org_names(text: str, known: set[str]) -> Iterator[Mention]:
         name = m.group(1)
         if name in known or name in _NOT_ORGS or name.startswith(("该", "这", "其", "各", "多", "某")):
             continue
-        stop = next((w for w in _LEFT_STOPS if name.startswith(w)), None)
-        if stop:  # 目前红岭创投 → 红岭创投
-            name = name[len(stop):]
-            if len(name) < 4:
-                continue
+        while stop := next((w for w in _LEFT_STOPS if name.startswith(w)), None):
+            name = name[len(stop):]  # 目前红岭创投 → 红岭创投, 的是中弘控股 → 中弘控股
+        if len(name) < 4:
+            continue
         brand = _ORG_BRAND.match(name).group(1)
         if _word_tags().get(brand, "n")[:1] in _NOT_BRAND_TAGS or _word_tags().get(name[:2], "n")[:1] in _NOT_BRAND_TAGS:
             continue  # 销售保险, 大型金融集团: a verb or an adjective, not a brand
