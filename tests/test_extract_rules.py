@@ -309,3 +309,13 @@ def test_a_data_service_is_not_the_company_that_gained_shareholders():
 def test_names_stop_at_brackets_and_stop_words(text, name, absent):
     names = entity_names(text)
     assert name in names and absent not in names
+
+
+def test_names_listed_with_a_known_platform_are_platforms_too():
+    names = entity_names("本周出现问题的平台分别为宜人贷、易利贷、农金宝互金。")
+    assert names.get("易利贷") == "Lender" and names.get("农金宝互金") == "Lender"
+
+
+@pytest.mark.parametrize("text, name", [("P2P懒财主非法吸收公众存款。", "懒财主"), ("米袋计划疑跑路。", "米袋计划")])
+def test_platforms_named_by_what_happened_to_them(text, name):
+    assert entity_names(text).get(name) == "Lender"

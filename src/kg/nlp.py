@@ -19,11 +19,13 @@ from kg.extract.mentions import (
     RegistryMatcher,
     find_associations,
     find_legal_names,
+    find_list_neighbours,
     find_market_statements,
     find_markets,
     find_persons,
     find_platform_names,
     find_short_org_names,
+    resolve_overlaps,
     find_regulations,
     find_regulators,
 )
@@ -71,6 +73,7 @@ class MentionFinder:
         found.extend(find_associations(text, self.places))
         found.extend(find_platform_names(text, self.known_names))
         found.extend(find_short_org_names(text, self.known_names))
+        found.extend(find_list_neighbours(text, resolve_overlaps(found), self.known_names))
         found.extend(find_regulations(text))
         found.extend(find_markets(text, self.places))
         found.extend(find_market_statements(text, self.places))

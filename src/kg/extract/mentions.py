@@ -320,15 +320,66 @@ def find_persons(text: str) -> Iterator[Mention]:
 # P2P-era platform brands the registry cannot all know: 易利贷, 爱贷网, 米宝理财, 华夏信财 …
 _BRAND = (rf"[A-Za-z0-9{CJK}]{{1,5}}?(?:贷|宝|网|金服|金融|理财|财富|在线|普惠|钱包|借款|计划|所|财主|汇|盒子|金科|信财|易贷|e贷|钱庄)")
 _BRAND_END = (r"(?=[，。、；：:;,.!?！？“”\"'（）()\s]|的|旗下|于|已|被|在|发布|表示|称|运营|平台|成立|上线|是|为|宣布|"
-              r"出现|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|$)")
-_PLATFORM_BEFORE = re.compile(rf"(?:P2P|网贷|互金|理财|借贷|网络借贷)?平台[“\"「]?({_BRAND}){_BRAND_END}")
+              r"出现|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|非法|疑|实际控制人|实控人|$)")
+_PLATFORM_BEFORE = re.compile(rf"(?:(?:P2P|网贷|互金|理财|借贷|网络借贷)?平台|P2P)[“\"「]?({_BRAND}){_BRAND_END}")
 _PLATFORM_LIST = re.compile(rf"((?:{_BRAND}、)+{_BRAND})(?:等)?(?:\d+家|多家|几家)?(?:P2P|网贷|互金|理财)?平台")
 _PLATFORM_EVENT = re.compile(
     rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({_BRAND})(?:平台)?(?:已|正式|突然|也)?"
-    r"(?:爆雷|暴雷|逾期|清盘|被立案|立案侦查|被警方立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付)"
+    r"(?:疑似?|涉嫌)?(?:爆雷|暴雷|逾期|清盘|被立案|立案侦查|被警方立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付)"
 )
 _NOT_BRANDS = {"该平台", "网贷", "理财", "金融", "互联网金融", "平台", "财富", "借款", "计划", "网络", "这家", "一家",
                "多家", "部分", "其他", "旗下", "该网", "官网", "网站", "上网", "联网", "互联网", "中国", "全国"}
+
+
+_LIST_SEPARATORS = "、"
+_ITEM = re.compile(rf"[A-Za-z0-9{CJK}]{{2,6}}")
+
+
+def find_list_neighbours(text: str, anchors: list[Mention], known: set[str]) -> Iterator[Mention]:
+    """宜人贷、易利贷、农金宝互金: names listed with a known lender or platform are of its kind."""
+    taken = {(a.start, a.end) for a in anchors}
+    for anchor in anchors:
+        if anchor.category not in ("Lender", "Platform"):
+            continue
+        for direction in (1, -1):
+            pos = anchor.end if direction == 1 else anchor.start
+            for _ in range(6):  # a list is short; stop at anything that is not one
+                if direction == 1:
+                    if text[pos:pos + 1] not in _LIST_SEPARATORS:
+                        break
+                    m = _ITEM.match(text, pos + 1)
+                    if not m or not _ends_item(text, m.end()):
+                        break
+                    start, end = m.start(), m.end()
+                else:
+                    if text[pos - 1:pos] not in _LIST_SEPARATORS:
+                        break
+                    end, start = pos - 1, pos - 1
+                    while start > 0 and start > end - 6 and _ITEM.match(text[start - 1]):
+                        start -= 1
+                    if end - start < 2 or not _starts_item(text, start):
+                        break
+                name = text[start:end]
+                if (start, end) not in taken and name not in known and _looks_like_brand(name):
+                    taken.add((start, end))
+                    yield Mention(start, end, name, anchor.category, anchor.kind if anchor.category == "Lender" else None,
+                                  None, "listed")
+                pos = end if direction == 1 else start
+
+
+def _ends_item(text: str, end: int) -> bool:
+    return end >= len(text) or text[end] in "、，。；,;：:！？!? \n（(" or text.startswith(("等", "和", "及", "被", "的"), end)
+
+
+def _starts_item(text: str, start: int) -> bool:
+    return start == 0 or text[start - 1] in "、，。；,;：:！？!? \n）)“”\"】"
+
+
+def _looks_like_brand(name: str) -> bool:
+    """Not a common word (jieba knows it as a verb, adjective …) and no number in it."""
+    if re.search(r"\d", name) or name in _NOT_BRANDS:
+        return False
+    return _word_tags().get(name, "nz")[:1] not in _NOT_BRAND_TAGS and _word_tags().get(name, "nz") != "n"
 
 
 _ORG_SHORT = re.compile(
