@@ -319,3 +319,23 @@ def test_names_listed_with_a_known_platform_are_platforms_too():
 @pytest.mark.parametrize("text, name", [("P2P懒财主非法吸收公众存款。", "懒财主"), ("米袋计划疑跑路。", "米袋计划")])
 def test_platforms_named_by_what_happened_to_them(text, name):
     assert entity_names(text).get(name) == "Lender"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("安顺市地方金融监督管理局公告，对青松消费金融股份有限公司实施责令改正监管措施。",
+         ("青松消费金融股份有限公司", "penalizedBy", "安顺市地方金融监督管理局")),
+        ("2015年成立杭州云帆科技有限公司，并于当年8月获批资格，次月更名为杭州云帆数字科技有限公司。",
+         ("杭州云帆科技有限公司", "renamedTo", "杭州云帆数字科技有限公司")),
+    ],
+)
+def test_supervisory_measures_and_later_renamings(text, expected):
+    x, names = run(text)
+    assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_founders_listed_without_the_company_in_their_sentence_invest_in_the_paragraphs_company():
+    x, names = run("青松消费金融股份有限公司获批开业。由青松资本、滕澜实业两家股东共同出资，注册资本3亿元。")
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert ("青松资本", "shareholderOf", "青松消费金融股份有限公司") in got

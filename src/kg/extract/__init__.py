@@ -95,19 +95,20 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
         for slot in s.slots:
             first_evidence.setdefault(slot.entity.id, s.evidence)
 
-    relations = [r for s in sentences for r in (*relations_in(s), *list_relations(s))]
-    relations += name_relations(linked.entities, first_evidence)
-
+    relations = []
     observations = []
     topic: Entity | None = None
     paragraph = -1
     for s in sentences:
         if s.paragraph != paragraph:
             paragraph, topic = s.paragraph, None
+        relations.extend(relations_in(s))
+        relations.extend(list_relations(s, topic))
         observations.extend(observations_in(s, topic))
         subjects = [x for x in s.slots_of("Lender", "Platform", "Organization", "Market") if not is_media(x.entity)]
         if subjects:
             topic = subjects[0].entity
+    relations += name_relations(linked.entities, first_evidence)
 
     events = merge(e for s in sentences for e in events_in(s))
     # a market is there to carry statistics: one the article gives no figure for is no entity

@@ -13,6 +13,8 @@ from kg.model import Entity, Evidence, Relation
 ORG = ("Lender", "Platform", "Organization", "Regulator")
 COMPANY = ("Lender", "Platform", "Organization")
 GAP = r"[^\ue000\ue001。；;！？]"  # text between two slots, within one clause
+# penalties and formal supervisory measures (责令改正, 警示函) count alike
+PENALTY = r"(?:罚款|处罚|罚没|警告|罚单|处以|责令改正|责令整改|监管措施|警示函|监管谈话|暂停业务)"
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,12 @@ RULES: tuple[Rule, ...] = (
     _rule("issuedBy", rf"E{GAP}{{0,20}}?(?:发布|印发|出台|下发|颁布|公布|制定|起草)(?:了)?{GAP}{{0,8}}?E", 2, 1,
           ("Regulation",), ("Regulator",)),
     _rule("issuedBy", rf"E(?:由)E{GAP}{{0,6}}?(?:发布|印发|出台|下发|颁布|制定)", 1, 2, ("Regulation",), ("Regulator",)),
-    _rule("penalizedBy", rf"E(?:被|遭|遭到|收到)E{GAP}{{0,30}}?(?:罚款|处罚|罚没|警告|罚单)", 1, 2, COMPANY, ("Regulator",)),
-    _rule("penalizedBy", rf"E(?:对|向)E{GAP}{{0,40}}?(?:罚款|处罚|罚没|罚单|处以)", 2, 1, COMPANY, ("Regulator",)),
+    _rule("penalizedBy", rf"E(?:被|遭|遭到|收到)E{GAP}{{0,30}}?{PENALTY}", 1, 2, COMPANY, ("Regulator",)),
+    _rule("penalizedBy", rf"E{GAP}{{0,10}}?(?:对|向)E{GAP}{{0,40}}?{PENALTY}", 2, 1, COMPANY, ("Regulator",)),
     # corporate changes
     _rule("acquired", rf"E(?:收购|并购|全资收购)(?:了)?E", 1, 2),
     _rule("acquired", rf"E(?:被)E(?:收购|并购)", 2, 1),
-    _rule("renamedTo", rf"E(?:已)?(?:正式)?(?:更名为|改名为|更名|改名)E", 1, 2, ORG + ("Product",), ORG + ("Product",)),
+    _rule("renamedTo", rf"E{GAP}{{0,30}}?(?:已)?(?:正式)?(?:更名为|改名为|更名|改名)E", 1, 2, ORG + ("Product",), ORG + ("Product",)),
     _rule("locatedIn", rf"E{GAP}{{0,20}}?(?:位于|注册于|注册在|落户|总部位于|总部设在|注册地(?:为|在|位于))E", 1, 2,
           COMPANY + ("Regulator",), ("Place",)),
     # 花财(华夏信财旗下): a product or company with its owner in brackets
@@ -124,8 +126,9 @@ def _party(sentence: Sentence, masked: str, at: int, how: str, exclude: set[int]
     return sentence.slots[before[0] if how == "financed" else before[-1]].entity
 
 
-def list_relations(sentence: Sentence) -> Iterator[Relation]:
-    """Relations with a list on one side: investors, shareholders, operators."""
+def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[Relation]:
+    """Relations with a list on one side: investors, shareholders, operators. `topic` is the
+    company the paragraph is about, for 由A、B、C三家股东共同出资 with no company before the list."""
     if len(sentence.slots) < 2:
         return
     masked, _ = sentence.masked()
@@ -155,8 +158,8 @@ def list_relations(sentence: Sentence) -> Iterator[Relation]:
                     elif e.category in COMPANY:
                         yield Relation(e.id, "subsidiaryOf", owner.id, evidence)
                 continue
-            target = _party(sentence, masked, m.start(), how, set(members))
-            if target is None:
+            target = _party(sentence, masked, m.start(), how, set(members)) or topic
+            if target is None or any(sentence.slots[i].entity.id == target.id for i in members):
                 continue
             for i in members:
                 e = sentence.slots[i].entity
