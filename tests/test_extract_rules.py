@@ -339,3 +339,20 @@ def test_founders_listed_without_the_company_in_their_sentence_invest_in_the_par
     x, names = run("青松消费金融股份有限公司获批开业。由青松资本、滕澜实业两家股东共同出资，注册资本3亿元。")
     got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
     assert ("青松资本", "shareholderOf", "青松消费金融股份有限公司") in got
+
+
+def test_registered_capital_without_a_change_is_as_of_the_articles_year():
+    from datetime import date
+
+    x, _ = run("青松消费金融股份有限公司成立于2015年8月3日，注册资本5000万元。", published=date(2019, 5, 1))
+    assert [(o.metric, o.value, o.period) for o in x.observations] == [("RegisteredCapital", 50000000, "2019")]
+
+
+@pytest.mark.parametrize("text", [
+    "2019年3月，借贷余额大于2亿元的平台有182家。",
+    "截至5月20日，注册资本5亿元（含）以上有28家。",
+    "2019年5月，快手的用户在官方2群里发言。",
+])
+def test_thresholds_and_stray_numbers_are_not_observations(text):
+    x, _ = run(text)
+    assert x.observations == ()

@@ -86,6 +86,7 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
     linked = link(text, mentions, registry, places)
     by_id = {e.id: e for e in linked.entities}
     default_year = article.published.year if article.published else document_year(text)
+    as_of = str(default_year) if default_year else None
     timexes = paragraph_timexes(text, default_year)
     sentences = build_sentences(text, split_sentences(text),
                                 [(m, by_id[eid]) for m, eid in linked.mention_entity], timexes)
@@ -104,7 +105,7 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
             paragraph, topic = s.paragraph, None
         relations.extend(relations_in(s))
         relations.extend(list_relations(s, topic))
-        observations.extend(observations_in(s, topic))
+        observations.extend(observations_in(s, topic, as_of))
         subjects = [x for x in s.slots_of("Lender", "Platform", "Organization", "Market") if not is_media(x.entity)]
         if subjects:
             topic = subjects[0].entity

@@ -20,6 +20,7 @@ METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"营业(?:总)?收入|(?:总)?营收|(?:总)?收入", "Revenue", ("money",)),
     (r"净利润|净利|净亏损", "NetProfit", ("money",)),
     (r"总资产|资产总额|资产规模", "TotalAssets", ("money",)),
+    (r"累计(?:交易|成交)(?:总)?(?:额|金额|量|规模)", "LoanIssuance", ("money",)),  # a lending platform's volume
     (r"GMV|成交总额|交易总额|交易额|交易规模", "GMV", ("money",)),
     (r"(?:平均)?日活(?:跃)?(?:用户)?(?:数|规模)?|DAU", "DAU", ("number", "count")),
     (r"(?:平均)?月活(?:跃)?(?:用户)?(?:数|规模)?|MAU", "MAU", ("number", "count")),
@@ -96,7 +97,16 @@ def _subject(sentence: Sentence, at: int, fallback: Entity | None, *, ranked: bo
     return fallback
 
 
-def observations_in(sentence: Sentence, fallback: Entity | None) -> Iterator[Observation]:
+_THRESHOLD_BEFORE = re.compile(r"(?:大于|超过|高于|低于|小于|不低于|不超过|不少于|以上的|达到)\s*$")
+_THRESHOLD_AFTER = re.compile(r"^\s*(?:[（(]含[)）])?\s*(?:以上|以下|以内|及以上|起)")
+_CAPITAL_CHANGE = re.compile(r"增至|增加至|增加到|提升至|提高至|变更为|增资|扩大至|实缴|减至|减少至|由|从")
+_PEOPLE_UNITS = ("人", "户", "名", "位", "人次")
+
+
+def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | None = None) -> Iterator[Observation]:
+    """`as_of` is the article's own time (publication year, else the latest year it names): a
+    registered capital stated without a change is the capital as of then, not as of a founding
+    date in the same sentence (成立于2015年8月3日，注册资本5000万)."""
     if not sentence.quantities and "第" not in sentence.text:
         return  # no number, no rank: nothing to observe
     text, base = sentence.text, sentence.start
@@ -113,7 +123,14 @@ def observations_in(sentence: Sentence, fallback: Entity | None) -> Iterator[Obs
             continue  # another number of the same kind sits between the cue and this one
         if _BEFORE_VALUE.search(between) and re.search(r"^\s*(?:增|提|升|变|扩|降|减|翻)", text[q.end - base:][:8]):
             continue  # 从5亿元增至10亿元: the earlier value is the event's, not an observation's
+        if _THRESHOLD_BEFORE.search(between) or _THRESHOLD_AFTER.match(text[q.end - base:]):
+            continue  # 余额大于2亿元 / 5亿元（含）以上: a threshold, not a figure
+        if cue.metric in ("Users", "DAU", "MAU", "MonthlyBuyers") and not (
+                q.unit_text in _PEOPLE_UNITS or q.value >= 1000):
+            continue  # 2群, 3次: not a number of people
         period = sentence.period_at(q.start)
+        if cue.metric == "RegisteredCapital" and as_of and not _CAPITAL_CHANGE.search(text):
+            period = as_of
         if not period:
             continue
         subject = _subject(sentence, cue.start, fallback)
