@@ -356,3 +356,11 @@ def test_registered_capital_without_a_change_is_as_of_the_articles_year():
 def test_thresholds_and_stray_numbers_are_not_observations(text):
     x, _ = run(text)
     assert x.observations == ()
+
+
+def test_an_association_issues_a_self_regulatory_rule_even_across_a_line_break():
+    x, names = run("5月17日,上海市互联网金融协会官网发布《\n网络借贷信息中介机构合规经营倡议书》。", published=None)
+    regulation = next(e for e in x.entities if e.category == "Regulation")
+    assert regulation.name == "网络借贷信息中介机构合规经营倡议书"
+    assert (regulation.name, "issuedBy", "上海市互联网金融协会") in {
+        (names[r.subject], r.predicate, names[r.object]) for r in x.relations}

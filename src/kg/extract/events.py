@@ -34,6 +34,7 @@ def _nearest(slots: list[Slot], at: int) -> Slot | None:
     return min(slots, key=lambda s: abs(s.start - at), default=None)
 
 
+_ISSUER_NAMES = ("协会", "委员会", "办公室", "领导小组")
 CARRIED = "~"  # marks a date carried from earlier sentences: weaker than one read in the sentence
 
 
@@ -53,6 +54,7 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
     lenders = sentence.slots_of("Lender") or sentence.slots_of(*COMPANY)
     companies = sentence.slots_of(*COMPANY)
     regulators = sentence.slots_of("Regulator")
+    issuers = regulators or [s for s in sentence.slots_of("Organization") if s.entity.name.endswith(_ISSUER_NAMES)]
     regulations = sentence.slots_of("Regulation")
 
     for m in LICENSE_REVOKED.finditer(text):
@@ -92,8 +94,8 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
 
     for regulation in regulations:
         m = ISSUED.search(text)
-        if m and regulators:
-            yield Event("RegulationIssued", regulation.entity.id, ev, _nearest(regulators, regulation.start).entity.id,
+        if m and issuers:
+            yield Event("RegulationIssued", regulation.entity.id, ev, _nearest(issuers, regulation.start).entity.id,
                         _date(sentence, base + m.start()))
         m = EFFECTIVE.search(text, regulation.end - base)
         if m and sentence.timexes:

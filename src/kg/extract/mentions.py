@@ -450,7 +450,7 @@ def _association_regexes(places: frozenset[str]) -> tuple[re.Pattern[str], re.Pa
             re.compile(rf"(?:{alt})(?:省|市|自治区)?[{CJK}]{{2,16}}?领导小组(?:办公室)?"))
 
 
-_TITLE = re.compile(r"《([^《》\n]{2,80})》")
+_TITLE = re.compile(r"《([^《》]{2,80})》")
 _REGULATION_WORDS = re.compile(
     r"(?:办法|通知|规定|意见|条例|法|指引|细则|征求意见稿|决定|方案|规则|规范|准则|指导意见|函|要求|标准|倡议书|风险提示)"
     r"(?:[（(]?(?:试行|暂行|征求意见稿|修订)[）)]?)?$"
@@ -463,11 +463,15 @@ _MEDIA_TITLE = re.compile(r"(?:报|日报|时报|晚报|晨报|周刊|杂志|财
 def find_regulations(text: str) -> Iterator[Mention]:
     """《…办法》 and the like are regulations; 《证券时报》-like titles are media organisations."""
     for m in _TITLE.finditer(text):
-        title = m.group(1).strip()
+        raw = m.group(1)
+        if raw.count("\n") > 1:
+            continue  # not a title: an unmatched 《 far away
+        title = re.sub(r"\s+", "", raw)  # a title broken across a line keeps one name
+        canonical = title if title != raw else None
         if _REGULATION_WORDS.search(title):
-            yield Mention(m.start(1), m.end(1), title, "Regulation", None, None, "regulation")
+            yield Mention(m.start(1), m.end(1), raw, "Regulation", None, None, "regulation", canonical=canonical)
         elif _MEDIA_TITLE.search(title) and len(title) <= 8:
-            yield Mention(m.start(1), m.end(1), title, "Organization", None, None, "media")
+            yield Mention(m.start(1), m.end(1), raw, "Organization", None, None, "media", canonical=canonical)
 
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号")

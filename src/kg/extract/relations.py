@@ -11,6 +11,7 @@ from kg.extract.context import SLOT, Sentence, is_media
 from kg.model import Entity, Evidence, Relation
 
 ORG = ("Lender", "Platform", "Organization", "Regulator")
+ISSUERS = ("Regulator", "Organization")  # associations issue self-regulatory rules (倡议书, 风险提示)
 COMPANY = ("Lender", "Platform", "Organization")
 GAP = r"[^\ue000\ue001。；;！？]"  # text between two slots, within one clause
 # penalties and formal supervisory measures (责令改正, 警示函) count alike
@@ -49,8 +50,8 @@ RULES: tuple[Rule, ...] = (
     _rule("partnerOf", rf"E(?:携手|联合)E", 1, 2),
     # regulation
     _rule("issuedBy", rf"E{GAP}{{0,20}}?(?:发布|印发|出台|下发|颁布|公布|制定|起草)(?:了)?{GAP}{{0,8}}?E", 2, 1,
-          ("Regulation",), ("Regulator",)),
-    _rule("issuedBy", rf"E(?:由)E{GAP}{{0,6}}?(?:发布|印发|出台|下发|颁布|制定)", 1, 2, ("Regulation",), ("Regulator",)),
+          ("Regulation",), ISSUERS),
+    _rule("issuedBy", rf"E(?:由)E{GAP}{{0,6}}?(?:发布|印发|出台|下发|颁布|制定)", 1, 2, ("Regulation",), ISSUERS),
     _rule("penalizedBy", rf"E(?:被|遭|遭到|收到)E{GAP}{{0,30}}?{PENALTY}", 1, 2, COMPANY, ("Regulator",)),
     _rule("penalizedBy", rf"E{GAP}{{0,10}}?(?:对|向)E{GAP}{{0,40}}?{PENALTY}", 2, 1, COMPANY, ("Regulator",)),
     # corporate changes
