@@ -88,10 +88,15 @@ _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』\"]?|\n+")
 
 
 def split_sentences(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, paragraph index) of every sentence; a newline ends a sentence and a paragraph."""
+    """(start, end, paragraph index) of every sentence; a newline ends a sentence and a paragraph,
+    unless it falls inside a 《title》 (a line broken by the web page, not by the author)."""
     spans: list[tuple[int, int, int]] = []
     start, paragraph = 0, 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group(0).startswith("\n"):
+            pending = text[start:m.start()]
+            if pending.count("《") > pending.count("》") and "》" in text[m.end():m.end() + 80]:
+                continue
         end = m.end() if not m.group(0).startswith("\n") else m.start()
         if text[start:end].strip():
             s = start + (len(text[start:end]) - len(text[start:end].lstrip()))
