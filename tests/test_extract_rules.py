@@ -364,3 +364,10 @@ def test_an_association_issues_a_self_regulatory_rule_even_across_a_line_break()
     assert regulation.name == "网络借贷信息中介机构合规经营倡议书"
     assert (regulation.name, "issuedBy", "上海市互联网金融协会") in {
         (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_products_listed_after_a_cue_belong_to_the_platform_before_it():
+    x, names = run("据悉，青松金融产品分为新手标15天，青松宝45天(活动期间加息)、山海宝30天、云帆宝60天。")
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    for product in ("青松宝", "山海宝", "云帆宝"):
+        assert ("青松金融", "operates", product) in got, got

@@ -24,6 +24,7 @@ from kg.extract.mentions import (
     find_markets,
     find_persons,
     find_platform_names,
+    find_product_lists,
     find_short_org_names,
     resolve_overlaps,
     find_regulations,
@@ -73,6 +74,7 @@ class MentionFinder:
         found.extend(find_associations(text, self.places))
         found.extend(find_platform_names(text, self.known_names))
         found.extend(find_short_org_names(text, self.known_names))
+        found.extend(find_product_lists(text, self.known_names))
         found.extend(find_list_neighbours(text, resolve_overlaps(found), self.known_names))
         found.extend(find_regulations(text))
         found.extend(find_markets(text, self.places))

@@ -382,6 +382,38 @@ def _looks_like_brand(name: str) -> bool:
     return _word_tags().get(name, "nz")[:1] not in _NOT_BRAND_TAGS and _word_tags().get(name, "nz") != "n"
 
 
+_PRODUCT_LIST_CUE = re.compile(r"(?:产品(?:分为|包括|有|如)|推出(?:了)?(?:系列)?产品|旗下(?:的)?产品(?:有|包括)?)[:：]?")
+_PRODUCT_ITEM = re.compile(rf"([{CJK}A-Za-z]{{1,5}}(?:宝|贷|借|付|花|分期|钱包|借款|借条|白条|金条|信用卡))(?=[、，,。；;\d(（\s]|等|更|是|为|$)")
+
+
+_PRODUCT_OWNER = re.compile(rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({_BRAND})(?:的)?(?:理财)?(?=产品(?:分为|包括|有|如)|推出)")
+
+
+def find_product_lists(text: str, known: set[str]) -> Iterator[Mention]:
+    """花虾金融产品分为…猜虾宝45天、花宝30天 / 推出系列产品地产宝: products named in a list after a cue,
+    and the platform named right before the cue."""
+    for m in _PRODUCT_OWNER.finditer(text):
+        name = m.group(1)
+        if name not in known and name not in _NOT_BRANDS and _looks_like_brand(name):
+            yield Mention(m.start(1), m.end(1), name, "Lender", "P2PLender", None, "platform")
+    for cue in _PRODUCT_LIST_CUE.finditer(text):
+        pos, end_of_list = cue.end(), min(len(text), cue.end() + 160)
+        stop = text.find("。", pos)
+        end_of_list = min(end_of_list, stop) if stop >= 0 else end_of_list
+        for m in _PRODUCT_ITEM.finditer(text, pos, end_of_list):
+            name = m.group(1)
+            while (w := next((w for w in _LEFT_STOPS if name.startswith(w)), None)) and len(name) - len(w) >= 2:
+                name = name[len(w):]
+            start = m.end(1) - len(name)
+            if start > 0 and re.match(rf"[{CJK}A-Za-z]", text[start - 1]) and text[start - 1] not in "、，,":
+                # glued to the word before it: only a name if that word is a stop word or a number
+                if not re.search(r"[\d天月期)）]$", text[max(0, start - 3):start]):
+                    continue
+            if name in known or len(name) < 2:
+                continue
+            yield Mention(start, m.end(1), name, "Product", None, None, "product-list")
+
+
 _ORG_SHORT = re.compile(
     rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被]))([{CJK}]{{2,4}}?(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技))"
     r"(?=[，。、；：:;,!?！？“”\"（）()\s]|和|与|及|等|领投|跟投|参投|的|旗下|已|将|于|在|为|是|发布|宣布|表示|完成|获得|获|"

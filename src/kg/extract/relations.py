@@ -101,6 +101,9 @@ _LIST_RULES = (
      "shareholderOf", "financed"),
     (re.compile(rf"由(?P<list>{_LIST})(?:等|三家|两家|四家|多家)?(?:股东|机构|投资方)?(?:共同)?(?:出资|注资|发起|战略投资|投资)"),
      "shareholderOf", "financed"),
+    # X推出系列产品A、B / X产品分为A…、B…: the products listed belong to X
+    (re.compile(rf"(?:推出(?:了)?(?:系列)?产品|产品(?:分为|包括|有|如)|旗下(?:的)?产品(?:有|包括)?)[:：]?(?P<list>(?:[^\ue000\ue001。；;]{{0,40}}?{SLOT})+)"),
+     "operates", "owner"),
     # 华闻传媒旗下有《证券时报》《华商报》… / X旗下包括A、B
     (re.compile(rf"旗下(?:有|还有|包括|拥有|共有)(?P<list>(?:[《“]?{SLOT}[》”]?\s*[、和及与，,]?\s*)+)"), "subsidiaryOf", "owner"),
     # 新增A、B为股东 / 股东包括A、B
