@@ -371,3 +371,25 @@ def test_products_listed_after_a_cue_belong_to_the_platform_before_it():
     got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
     for product in ("青松宝", "山海宝", "云帆宝"):
         assert ("青松金融", "operates", product) in got, got
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("公开资料显示，P2P平台青松贷隶属于青松互联网金融信息服务(上海)有限公司。",
+         ("青松互联网金融信息服务(上海)有限公司", "operates", "青松贷")),
+        ("青松消费金融股份有限公司成立于2015年，股东为青松股权投资管理有限公司。",
+         ("青松消费金融股份有限公司", "subsidiaryOf", "青松股权投资管理有限公司")),
+        ("P2P平台青松贷、山海贷的网贷业务统一由青松网络科技有限公司运作。",
+         ("青松网络科技有限公司", "operates", "山海贷")),
+    ],
+)
+def test_operators_parents_and_sole_shareholders(text, expected):
+    x, names = run(text)
+    assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_investors_named_in_the_next_sentence_invest_in_the_paragraphs_company():
+    x, names = run("凯京科技完成10亿元融资。其他投资者包括青松资本、滕澜实业等。")
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert ("青松资本", "shareholderOf", "凯京科技") in got and ("滕澜实业", "shareholderOf", "凯京科技") in got

@@ -320,7 +320,7 @@ def find_persons(text: str) -> Iterator[Mention]:
 # P2P-era platform brands the registry cannot all know: 易利贷, 爱贷网, 米宝理财, 华夏信财 …
 _BRAND = (rf"[A-Za-z0-9{CJK}]{{1,5}}?(?:贷|宝|网|金服|金融|理财|财富|在线|普惠|钱包|借款|计划|所|财主|汇|盒子|金科|信财|易贷|e贷|钱庄)")
 _BRAND_END = (r"(?=[，。、；：:;,.!?！？“”\"'（）()\s]|的|旗下|于|已|被|在|发布|表示|称|运营|平台|成立|上线|是|为|宣布|"
-              r"出现|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|非法|疑|实际控制人|实控人|$)")
+              r"出现|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|非法|疑|实际控制人|实控人|隶属|归属|$)")
 _PLATFORM_BEFORE = re.compile(rf"(?:(?:P2P|网贷|互金|理财|借贷|网络借贷)?平台|P2P)[“\"「]?({_BRAND}){_BRAND_END}")
 _PLATFORM_LIST = re.compile(rf"((?:{_BRAND}、)+{_BRAND})(?:等)?(?:\d+家|多家|几家)?(?:P2P|网贷|互金|理财)?平台")
 _PLATFORM_EVENT = re.compile(
@@ -348,9 +348,13 @@ def find_list_neighbours(text: str, anchors: list[Mention], known: set[str]) -> 
                     if text[pos:pos + 1] not in _LIST_SEPARATORS:
                         break
                     m = _ITEM.match(text, pos + 1)
-                    if not m or not _ends_item(text, m.end()):
+                    if not m:
                         break
-                    start, end = m.start(), m.end()
+                    # the longest item that ends at a separator: 山海贷的网贷业务 → 山海贷
+                    end = next((e for e in range(m.end(), m.start() + 1, -1) if _ends_item(text, e)), None)
+                    if end is None:
+                        break
+                    start = m.start()
                 else:
                     if text[pos - 1:pos] not in _LIST_SEPARATORS:
                         break
@@ -415,7 +419,7 @@ def find_product_lists(text: str, known: set[str]) -> Iterator[Mention]:
 
 
 _ORG_SHORT = re.compile(
-    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被]))([{CJK}]{{2,4}}?(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技))"
+    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被括]))([{CJK}]{{2,4}}?(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技))"
     r"(?=[，。、；：:;,!?！？“”\"（）()\s]|和|与|及|等|领投|跟投|参投|的|旗下|已|将|于|在|为|是|发布|宣布|表示|完成|获得|获|"
     r"推出|成立|上线|称|持有|控股|入股|收购|共同|[两三四五六七八九十\d]+家|$)"
 )

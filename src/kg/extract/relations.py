@@ -108,7 +108,11 @@ _LIST_RULES = (
     (re.compile(rf"旗下(?:有|还有|包括|拥有|共有)(?P<list>(?:[《“]?{SLOT}[》”]?\s*[、和及与，,]?\s*)+)"), "subsidiaryOf", "owner"),
     # 新增A、B为股东 / 股东包括A、B
     (re.compile(rf"新增(?P<list>{_LIST})为(?:公司)?(?:新)?股东"), "shareholderOf", "financed"),
-    (re.compile(rf"股东(?:包括|有|为)(?P<list>{_LIST})"), "shareholderOf", "nearest-before"),
+    (re.compile(rf"股东(?:包括|有)(?P<list>{_LIST})"), "shareholderOf", "nearest-before"),
+    (re.compile(rf"股东(?:为|是)(?P<list>{_LIST})"), "shareholderOf", "sole-or-many"),
+    # 其他投资者包括A、B / 投资方为A和B
+    (re.compile(rf"(?:投资者|投资方|投资人|出资方)(?:包括|有|为|是)[^\ue000\ue001。；;]{{0,4}}?(?P<list>{_LIST})"),
+     "shareholderOf", "financed"),
 )
 _FINANCED = re.compile(r"融资|投资|出资|注资|增资|股东")
 
@@ -165,19 +169,52 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
             target = _party(sentence, masked, m.start(), how, set(members)) or topic
             if target is None or any(sentence.slots[i].entity.id == target.id for i in members):
                 continue
+            if how == "sole-or-many" and len(members) == 1 and sentence.slots[members[0]].entity.category in COMPANY:
+                # a company's only shareholder controls it
+                yield Relation(target.id, "subsidiaryOf", sentence.slots[members[0]].entity.id, evidence)
+                continue
             for i in members:
                 e = sentence.slots[i].entity
                 if e.id != target.id and e.category in COMPANY + ("Person",):
                     yield Relation(e.id, predicate, target.id, evidence)
-    # 平台运营方X / P的运营公司X / 运营主体为X / X（P运营公司）
-    for m in re.finditer(rf"(?:运营方|运营公司|运营主体|主体运营公司|运营商)(?:为|是|均为|系)?{SLOT}", masked):
+    # 主要投资者 / 领投方: one investor named as such
+    for m in re.finditer(rf"{SLOT}(?:是|为|系|作为)(?:本轮|此次)?(?:主要|最大的)?(?:投资者|投资方|领投方)", masked):
+        investor = sentence.slots[int(m.group(1))].entity
+        target = _party(sentence, masked, m.start(), "financed", {int(m.group(1))}) or topic
+        if target is not None and target.id != investor.id and investor.category in COMPANY:
+            yield Relation(investor.id, "shareholderOf", target.id, evidence)
+    # (同时)与X合作, with the company the paragraph is about as the other partner
+    if topic is not None:
+        for m in re.finditer(rf"(?:^|[，,；;])\s*(?:同时|并|还|也|此外)?(?:与|和|同)({SLOT}){GAP}{{0,14}}?(?:合作|签约|签署)", masked):
+            partner = sentence.slots[int(m.group(2))].entity
+            if partner.id != topic.id and partner.category in COMPANY:
+                yield Relation(topic.id, "partnerOf", partner.id, evidence)
+    # X隶属于Y: a platform belongs to the company that runs it; a company to its parent
+    for m in re.finditer(rf"{SLOT}(?:隶属于|隶属|归属于)(?:上市公司)?{SLOT}", masked):
+        part, whole = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
+        if part.id == whole.id or whole.category not in COMPANY:
+            continue
+        if part.kind in ("P2PLender",) or part.category == "Platform" and not part.name.endswith("公司"):
+            yield Relation(whole.id, "operates", part.id, evidence)
+        elif part.category in COMPANY:
+            yield Relation(part.id, "subsidiaryOf", whole.id, evidence)
+    # 由X运作/运营: X runs the platforms named before it
+    for m in re.finditer(rf"由{SLOT}(?:负责)?(?:运营|运作|经营)", masked):
         operator = sentence.slots[int(m.group(1))].entity
+        for i in _slots(masked[:m.start()]):
+            p = sentence.slots[i].entity
+            if p.id != operator.id and p.category in ("Lender", "Platform") and not p.name.endswith(("公司", "银行")):
+                yield Relation(operator.id, "operates", p.id, evidence)
+    # 平台运营方X / P的运营公司X / 运营主体为X / 运营主体与P均为X / X（P运营公司）
+    for m in re.finditer(rf"(?:运营方|运营公司|运营主体|主体运营公司|运营商)(?:与{SLOT})?(?:为|是|均为|系)?{SLOT}", masked):
+        operator = sentence.slots[int(m.group(2))].entity
         if operator.category not in COMPANY:
             continue
         platforms = [sentence.slots[i].entity for i in _slots(masked[:m.start()])
                      if sentence.slots[i].entity.category in ("Lender", "Platform", "Product")]
-        both = "均为" in masked[max(0, m.start() - 2): m.end()]
-        for p in platforms[-2:] if both else platforms[-1:]:
+        both = "均为" in masked[m.start(): m.end()]
+        named = [sentence.slots[int(m.group(1))].entity] if m.group(1) else []
+        for p in (platforms[-2:] if both else platforms[-1:]) + named:
             if p.id != operator.id:
                 yield Relation(operator.id, "operates", p.id, evidence)
     for m in re.finditer(rf"{SLOT}[（(]{SLOT}(?:的)?(?:运营公司|运营方|运营主体)[）)]", masked):
