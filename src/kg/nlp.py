@@ -9,7 +9,7 @@ from functools import lru_cache
 import jieba
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -43,11 +43,12 @@ def make_sentences(nlp: Language, name: str):
     def set_sentences(doc: Doc) -> Doc:
         # one array write: setting token.is_sent_start one token at a time is quadratic in spaCy
         text = doc.user_data["kg_text"] = doc.text  # doc.text joins every token: build it once
-        starts = {start for start, _, _ in split_sentences(text)}
-        flags = numpy.fromiter((1 if i == 0 or t.idx in starts else -1 for i, t in enumerate(doc)),
-                               dtype="int32", count=len(doc))
+        bounds = doc.user_data["kg_sentences"] = split_sentences(text)  # reused by extraction
         if len(doc):
-            doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
+            offsets = doc.to_array([IDX]).reshape(-1)
+            flags = numpy.where(numpy.isin(offsets, [start for start, _, _ in bounds]), 1, -1)
+            flags[0] = 1
+            doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
         return doc
 
     return set_sentences

@@ -88,7 +88,7 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
     default_year = article.published.year if article.published else document_year(text)
     as_of = str(default_year) if default_year else None
     timexes = paragraph_timexes(text, default_year)
-    sentences = build_sentences(text, split_sentences(text),
+    sentences = build_sentences(text, doc.user_data.get("kg_sentences") or split_sentences(text),
                                 [(m, by_id[eid]) for m, eid in linked.mention_entity], timexes)
 
     first_evidence: dict[str, Evidence] = {}
