@@ -393,3 +393,15 @@ def test_investors_named_in_the_next_sentence_invest_in_the_paragraphs_company()
     x, names = run("凯京科技完成10亿元融资。其他投资者包括青松资本、滕澜实业等。")
     got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
     assert ("青松资本", "shareholderOf", "凯京科技") in got and ("滕澜实业", "shareholderOf", "凯京科技") in got
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("P2P平台青松贷的股东背景：青松投资有限公司持有其72.05%的股份。", ("青松贷", "subsidiaryOf", "青松投资有限公司")),
+        ("青松投资有限公司持有广州青松小额贷款有限公司20%的股份。", ("青松投资有限公司", "shareholderOf", "广州青松小额贷款有限公司")),
+    ],
+)
+def test_stakes_above_half_are_control(text, expected):
+    x, names = run(text)
+    assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}

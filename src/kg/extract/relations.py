@@ -177,6 +177,21 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
                 e = sentence.slots[i].entity
                 if e.id != target.id and e.category in COMPANY + ("Person",):
                     yield Relation(e.id, predicate, target.id, evidence)
+    # X持有Y 72.05%的股份 / X持有其…: a majority stake is control, a minority one a shareholding
+    for m in re.finditer(rf"{SLOT}[）)]?(?:合计|共|直接)?持有(?:{SLOT}|其|该公司|公司)(?:约)?(\d+(?:\.\d+)?)\s*[%％]的?(?:股份|股权)", masked):
+        holder = sentence.slots[int(m.group(1))].entity
+        if m.group(2):
+            held = sentence.slots[int(m.group(2))].entity
+        else:  # 其: the company the sentence (else the paragraph) is about
+            earlier = [sentence.slots[i].entity for i in _slots(masked[:m.start()])
+                       if sentence.slots[i].entity.category in COMPANY]
+            held = earlier[0] if earlier else topic
+        if held is None or held.id == holder.id or held.category not in COMPANY:
+            continue
+        if holder.category in COMPANY and float(m.group(3)) > 50:
+            yield Relation(held.id, "subsidiaryOf", holder.id, evidence)
+        elif holder.category in COMPANY + ("Person",):
+            yield Relation(holder.id, "shareholderOf", held.id, evidence)
     # 主要投资者 / 领投方: one investor named as such
     for m in re.finditer(rf"{SLOT}(?:是|为|系|作为)(?:本轮|此次)?(?:主要|最大的)?(?:投资者|投资方|领投方)", masked):
         investor = sentence.slots[int(m.group(1))].entity
