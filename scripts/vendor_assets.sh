@@ -19,24 +19,10 @@ dest="$root/src/kg/render/assets"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-command -v npm >/dev/null || { echo "vendor_assets: npm is required" >&2; exit 1; }
-command -v node >/dev/null || { echo "vendor_assets: node is required" >&2; exit 1; }
-
+# shellcheck source=scripts/npm_fetch.sh
+source "$root/scripts/npm_fetch.sh"
 cd "$tmp"
-npm pack "vis-network@${VIS_NETWORK_VERSION}" --json --silent > pack.json
-tarball="$(node -e 'const p=require("./pack.json")[0]; process.stdout.write(p.filename)')"
-integrity="$(node -e 'const p=require("./pack.json")[0]; process.stdout.write(p.integrity)')"
-expected="$(npm view "vis-network@${VIS_NETWORK_VERSION}" dist.integrity)"
-if [ "$integrity" != "$expected" ]; then
-  echo "vendor_assets: integrity mismatch for $tarball: $integrity != $expected" >&2
-  exit 1
-fi
-actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | openssl base64 -A)"
-if [ "$actual" != "$expected" ]; then
-  echo "vendor_assets: tarball hash $actual does not match registry $expected" >&2
-  exit 1
-fi
-tar xzf "$tarball"
+npm_fetch "vis-network@${VIS_NETWORK_VERSION}"
 
 pkg_version="$(node -e 'process.stdout.write(require("./package/package.json").version)')"
 pkg_license="$(node -e 'process.stdout.write(require("./package/package.json").license)')"

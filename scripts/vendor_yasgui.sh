@@ -22,24 +22,10 @@ dest="$root/src/kg/serve_assets"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-command -v npm >/dev/null || { echo "vendor_yasgui: npm is required" >&2; exit 1; }
-command -v node >/dev/null || { echo "vendor_yasgui: node is required" >&2; exit 1; }
-
+# shellcheck source=scripts/npm_fetch.sh
+source "$root/scripts/npm_fetch.sh"
 cd "$tmp"
-npm pack "${PACKAGE}@${YASGUI_VERSION}" --json --silent > pack.json
-tarball="$(node -e 'const p=require("./pack.json")[0]; process.stdout.write(p.filename)')"
-integrity="$(node -e 'const p=require("./pack.json")[0]; process.stdout.write(p.integrity)')"
-expected="$(npm view "${PACKAGE}@${YASGUI_VERSION}" dist.integrity)"
-if [ "$integrity" != "$expected" ]; then
-  echo "vendor_yasgui: integrity mismatch for $tarball: $integrity != $expected" >&2
-  exit 1
-fi
-actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | openssl base64 -A)"
-if [ "$actual" != "$expected" ]; then
-  echo "vendor_yasgui: tarball hash $actual does not match registry $expected" >&2
-  exit 1
-fi
-tar xzf "$tarball"
+npm_fetch "${PACKAGE}@${YASGUI_VERSION}"
 licence="$(node -e 'process.stdout.write(require("./package/package.json").license || "unknown")')"
 version="$(node -e 'process.stdout.write(require("./package/package.json").version)')"
 homepage="$(node -e 'process.stdout.write(require("./package/package.json").homepage || "")')"
@@ -59,7 +45,7 @@ Written by \`scripts/vendor_yasgui.sh\`; do not edit by hand.
 |------|---------|---------|---------|--------|
 | yasgui.min.js, yasgui.min.css | ${PACKAGE} | ${version} | ${licence} | ${homepage} |
 
-- npm tarball: ${tarball}, integrity \`${expected}\`
+- npm tarball: ${tarball}, integrity \`${integrity}\`
 - yasgui.min.js: sha256 \`$(sha256sum "$dest/yasgui.min.js" | cut -d' ' -f1)\`
 - yasgui.min.css: sha256 \`$(sha256sum "$dest/yasgui.min.css" | cut -d' ' -f1)\`
 - Changes: the \`sourceMappingURL\` comment is removed (the .map files are not vendored).
