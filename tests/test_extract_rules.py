@@ -405,3 +405,16 @@ def test_investors_named_in_the_next_sentence_invest_in_the_paragraphs_company()
 def test_stakes_above_half_are_control(text, expected):
     x, names = run(text)
     assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+@pytest.mark.parametrize("ranks, expected", [("第9、第10位", (9, 10)), ("第九、第十位", (9, 10)), ("第3、5名", (3, 5))])
+def test_ranks_in_digits_or_chinese_numerals(ranks, expected):
+    x, _ = run(f"2025年，快手小贷的投放贷款金额、贷款余额分别位列{ranks}。")
+    got = {o.metric: o.value for o in x.observations}
+    assert (got.get("LoanIssuanceRank"), got.get("LoanBalanceRank")) == expected
+
+
+def test_a_majority_stake_is_control_only_not_also_a_shareholding():
+    x, names = run("青松投资有限公司持有广州青松小额贷款有限公司72%的股份。")
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert got == {("广州青松小额贷款有限公司", "subsidiaryOf", "青松投资有限公司")}

@@ -17,7 +17,7 @@ import pyoxigraph
 import pytest
 from owlrl.Namespaces import ERRNS
 from pyshacl import validate
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 

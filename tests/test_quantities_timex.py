@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.extract.quantities import find_changes, find_quantities, parse_rank
+from kg.extract.quantities import find_changes, find_quantities
 from kg.extract.timex import find_timexes
 
 
@@ -53,11 +53,6 @@ def test_a_date_without_year_takes_the_publication_year():
 
 def test_a_date_without_year_and_no_context_is_skipped():
     assert list(find_timexes("1月12日公告")) == []
-
-
-@pytest.mark.parametrize("text, rank", [("第9", 9), ("第10位", 10), ("第 3 名", 3), ("第十", 10)])
-def test_ranks(text, rank):
-    assert parse_rank(text) == rank
 
 
 @pytest.mark.parametrize("text, change", [("同比增长17.6%", 17.6), ("同比下降3.2%", -3.2), ("同比增15%", 15.0)])

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from kg import iri
 from kg.corpus import iter_corpus
 from kg.errors import CorpusError, KgError
 from kg.model import Article, Extraction
-from kg.store import Store, iter_graph_metadata
+from kg.store import Store
+from kg.vocab import KG
 
 Progress = Callable[[str, int, int], None]  # (article id, done, total)
 
@@ -50,23 +51,21 @@ def _load_ontology(store: Store) -> None:
     """The ontology lives in its own named graph, replaced when the file changes."""
     data = (files("kg.ontology") / "kg.ttl").read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    marker = store.select(
-        "SELECT ?h WHERE { GRAPH ?g { ?o ?p ?h } }",
-        {"g": iri_ref(iri.ONTOLOGY_GRAPH), "o": iri_ref(iri.ONTOLOGY_GRAPH), "p": iri_ref(iri.ONTOLOGY + "contentHash")},
-    )
+    graph = URIRef(iri.ONTOLOGY_GRAPH)
+    marker = store.select("SELECT ?h WHERE { GRAPH ?g { ?g ?p ?h } }", {"g": graph, "p": KG.contentHash})
     if marker.rows and str(marker.rows[0][0]) == digest:
         return
     g = ontology_graph()
-    from rdflib import Literal, URIRef
-
-    g.add((URIRef(iri.ONTOLOGY_GRAPH), URIRef(iri.ONTOLOGY + "contentHash"), Literal(digest)))
+    g.add((graph, KG.contentHash, Literal(digest)))
     store.replace_graph(iri.ONTOLOGY_GRAPH, g)
 
 
-def iri_ref(value: str):
-    from rdflib import URIRef
-
-    return URIRef(value)
+def recorded_versions(store: Store) -> dict[str, tuple[str, str]]:
+    """Article graph → (content hash, extractor version) as the store records them."""
+    table = store.select(
+        f"SELECT ?g ?hash ?version WHERE {{ GRAPH ?g {{ ?a a {KG.Article.n3()} ; {KG.contentHash.n3()} ?hash ; "
+        f"{KG.extractorVersion.n3()} ?version }} }}")
+    return {str(g): (str(h), str(v)) for g, h, v in table.rows}
 
 
 def _extract_one(article: Article) -> Extraction:
@@ -101,7 +100,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
     report = BuildReport(store=store.location)
     version = extractor_version()
     _load_ontology(store)
-    recorded = {g: (h, v) for g, h, v in iter_graph_metadata(store)}
+    recorded = recorded_versions(store)
 
     articles: list[Article] = []
     seen_graphs: set[str] = set()
@@ -151,14 +150,13 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
 
 def totals(store: Store) -> dict[str, int]:
     """How much the graph holds, by kind of fact."""
-    kg = iri.ONTOLOGY
     counts = {}
     for name, pattern in (
-        ("articles", f"?x a <{kg}Article>"),
-        ("entities", f"?x <{kg}mentionedIn> ?a"),
-        ("relations", f"?x a <{kg}RelationStatement>"),
-        ("observations", f"?x a <{kg}Observation>"),
-        ("events", f"?x <{kg}eventSubject> ?s"),
+        ("articles", f"?x a {KG.Article.n3()}"),
+        ("entities", f"?x {KG.mentionedIn.n3()} ?a"),
+        ("relations", f"?x a {KG.RelationStatement.n3()}"),
+        ("observations", f"?x a {KG.Observation.n3()}"),
+        ("events", f"?x {KG.eventSubject.n3()} ?s"),
     ):
         table = store.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")
         counts[name] = int(table.rows[0][0]) if table.rows else 0

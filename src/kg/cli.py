@@ -134,21 +134,13 @@ def build(corpus_dir, store_location, jobs: int, force: bool, infer, pages: bool
             if bar is not None:
                 bar.__exit__(None, None, None)
         page_dir = None
-        if pages and _pages_available():
+        if pages:
             from kg.site import write_site
 
             page_dir = write_site(store, settings.output)
     click.echo(_summary(report, settings, page_dir))
     if report.failed:
         sys.exit(1)
-
-
-def _pages_available() -> bool:
-    try:
-        import kg.site  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _summary(report, settings: Settings, page_dir) -> str:

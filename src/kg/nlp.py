@@ -11,7 +11,7 @@ import numpy
 import spacy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract.context import split_sentences
 from kg.extract.mentions import (
@@ -113,6 +113,3 @@ def load_pipeline() -> Language:
     _word_tags()  # jieba's tag dictionary loads once, here, not inside the first article
     return nlp
 
-
-def sentence_spans(doc: Doc) -> list[Span]:
-    return list(doc.sents)

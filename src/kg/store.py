@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,14 +318,3 @@ def open_store(location: str | Path | None = None, *, read_only: bool = False) -
 
         return RemoteStore(text)
     return EmbeddedStore(location, read_only=read_only)
-
-
-def iter_graph_metadata(store: Store) -> Iterable[tuple[str, str, str]]:
-    """(graph, content hash, extractor version) of every article graph in the store."""
-    table = store.select(
-        "PREFIX kg: <https://w3id.org/fintech-kg/ontology#>\n"
-        "SELECT ?g ?hash ?version WHERE { GRAPH ?g { ?a a kg:Article ; kg:contentHash ?hash ; "
-        "kg:extractorVersion ?version } }"
-    )
-    for g, h, v in table.rows:
-        yield str(g), str(h), str(v)

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kg.extract.context import Sentence, Slot, is_media
-from kg.extract.quantities import RANK, Quantity, parse_number
+from kg.extract.context import Sentence, is_media
+from kg.extract.quantities import CN_NUMBER, Quantity, parse_number
 from kg.model import Entity, Observation
 
 # cue → (metric, kinds of quantity it takes); longer cues first
@@ -37,7 +37,8 @@ _BEFORE_VALUE = re.compile(r"(?:从|由)\s*$")
 _MAX_GAP = 14  # characters between a cue and its number
 _COUNT = re.compile(r"(?P<n>\d+)\s*家(?P<what>[^，,。；;]{0,10}?)(?:公司|机构|平台)|数量[^，,。；;\d]{0,6}?(?P<n2>\d+)\s*家")
 _RANKS = re.compile(
-    r"(?:分别)?(?:位列|排名|排在|位居|居|列)(?:行业|全市|全省|全国)?(?P<ranks>第\s*\d+\s*(?:位|名)?(?:\s*[、和及与]\s*第?\s*\d+\s*(?:位|名)?)*)"
+    rf"(?:分别)?(?:位列|排名|排在|位居|居|列)(?:行业|全市|全省|全国)?"
+    rf"(?P<ranks>第\s*(?:\d+|{CN_NUMBER})\s*(?:位|名)?(?:\s*[、和及与]\s*第?\s*(?:\d+|{CN_NUMBER})\s*(?:位|名)?)*)"
 )
 _SUBJECT_CATEGORIES = ("Lender", "Platform", "Organization", "Market")
 
@@ -181,7 +182,7 @@ def _ranks(sentence: Sentence, cues: list[_Cue], fallback: Entity | None) -> Ite
     """投放贷款金额、贷款余额分别位列第9、第10位 → one rank per metric, in order."""
     for m in _RANKS.finditer(sentence.text):
         at = sentence.start + m.start()
-        ranks = [int(parse_number(n) or 0) for n in re.findall(r"\d+", m.group("ranks"))]
+        ranks = [int(parse_number(n) or 0) for n in re.findall(rf"\d+|{CN_NUMBER}", m.group("ranks"))]
         listed = [c for c in cues if c.end <= at and c.metric in _RANKED and at - c.end <= 20]
         # the metrics listed just before, joined by 、和及
         chain: list[_Cue] = []
@@ -224,4 +225,4 @@ def dedupe(observations: Iterable[Observation]) -> list[Observation]:
     return [best[k] for k in order]
 
 
-__all__ = ["observations_in", "dedupe", "METRIC_CUES", "RANK", "Slot"]
+__all__ = ["observations_in", "dedupe", "METRIC_CUES"]

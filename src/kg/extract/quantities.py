@@ -97,17 +97,6 @@ def find_quantities(text: str, offset: int = 0) -> Iterator[Quantity]:
         yield Quantity(offset + m.start(), offset + m.end(), value, _kind(unit, mult), unit)
 
 
-RANK = re.compile(rf"第\s*(?P<n>\d+|{CN_NUMBER})\s*(?:位|名)?")
-
-
-def parse_rank(text: str) -> int | None:
-    m = RANK.fullmatch(text.strip())
-    if not m:
-        return None
-    value = parse_number(m.group("n"))
-    return int(value) if value is not None else None
-
-
 CHANGE = re.compile(
     rf"同比(?P<dir>增长|上涨|上升|提升|增加|下降|下滑|减少|下跌|降低|增|降|涨|跌)了?\s*(?P<num>{NUMBER})\s*(?:%|％)"
 )

@@ -37,17 +37,18 @@ RULES: tuple[Rule, ...] = (
     _rule("subsidiaryOf", rf"E(?:的)?旗下(?:的)?{GAP}{{0,8}}?E", 2, 1),
     _rule("subsidiaryOf", rf"E(?:的)?(?:全资|控股)?子公司(?:的)?{GAP}{{0,4}}?E", 2, 1),
     _rule("subsidiaryOf", rf"E(?:是|为|系|作为){GAP}{{0,2}}E(?:的)?(?:全资|控股)?子公司", 1, 2),
-    _rule("subsidiaryOf", rf"E(?:由|被)E(?:全资)?控股", 1, 2),
+    _rule("subsidiaryOf", r"E(?:由|被)E(?:全资)?控股", 1, 2),
     # shareholdings
-    _rule("shareholderOf", rf"E(?:持有|持股|入股|参股|认购|增持)(?:了)?E", 1, 2),
+    _rule("shareholderOf", r"E(?:入股|参股|认购|增持)(?:了)?E", 1, 2),
+    _rule("shareholderOf", r"E(?:持有|持股)(?:了)?E(?![^\ue000。；;]{0,4}\d)", 1, 2),  # with a stake: see list_relations
     _rule("shareholderOf", rf"E(?:的)?(?:第一大|大|主要|控股)?股东(?:包括|有|为|是){GAP}{{0,3}}E", 2, 1),
     # products
     _rule("operates", rf"E(?:的)?旗下(?:的)?(?:产品)?{GAP}{{0,6}}?E", 1, 2, COMPANY, ("Product",)),
     _rule("operates", rf"E(?:推出|上线|发布|运营|打造|开通)(?:了)?{GAP}{{0,8}}?E", 1, 2, COMPANY, ("Product",)),
-    _rule("operates", rf"E(?:是|为|系)E(?:的|旗下)", 2, 1, COMPANY, ("Product",)),
+    _rule("operates", r"E(?:是|为|系)E(?:的|旗下)", 2, 1, COMPANY, ("Product",)),
     # partnerships
     _rule("partnerOf", rf"E(?:与|和|同|跟|携手|联合)E{GAP}{{0,12}}?(?:合作|签约|签署|携手|联合|共建|助贷)", 1, 2),
-    _rule("partnerOf", rf"E(?:携手|联合)E", 1, 2),
+    _rule("partnerOf", r"E(?:携手|联合)E", 1, 2),
     # regulation
     _rule("issuedBy", rf"E{GAP}{{0,20}}?(?:发布|印发|出台|下发|颁布|公布|制定|起草)(?:了)?{GAP}{{0,8}}?E", 2, 1,
           ("Regulation",), ISSUERS),
@@ -55,14 +56,14 @@ RULES: tuple[Rule, ...] = (
     _rule("penalizedBy", rf"E(?:被|遭|遭到|收到)E{GAP}{{0,30}}?{PENALTY}", 1, 2, COMPANY, ("Regulator",)),
     _rule("penalizedBy", rf"E{GAP}{{0,10}}?(?:对|向)E{GAP}{{0,40}}?{PENALTY}", 2, 1, COMPANY, ("Regulator",)),
     # corporate changes
-    _rule("acquired", rf"E(?:收购|并购|全资收购)(?:了)?E", 1, 2),
-    _rule("acquired", rf"E(?:被)E(?:收购|并购)", 2, 1),
+    _rule("acquired", r"E(?:收购|并购|全资收购)(?:了)?E", 1, 2),
+    _rule("acquired", r"E(?:被)E(?:收购|并购)", 2, 1),
     _rule("renamedTo", rf"E{GAP}{{0,30}}?(?:已)?(?:正式)?(?:更名为|改名为|更名|改名)E", 1, 2, ORG + ("Product",), ORG + ("Product",)),
     _rule("locatedIn", rf"E{GAP}{{0,20}}?(?:位于|注册于|注册在|落户|总部位于|总部设在|注册地(?:为|在|位于))E", 1, 2,
           COMPANY + ("Regulator",), ("Place",)),
     # 花财(华夏信财旗下): a product or company with its owner in brackets
-    _rule("operates", rf"E[（(]E(?:旗下|的产品|出品)[)）]", 2, 1, COMPANY, ("Product",)),
-    _rule("subsidiaryOf", rf"E[（(]E(?:旗下|的子公司|全资子公司|控股)[)）]", 1, 2),
+    _rule("operates", r"E[（(]E(?:旗下|的产品|出品)[)）]", 2, 1, COMPANY, ("Product",)),
+    _rule("subsidiaryOf", r"E[（(]E(?:旗下|的子公司|全资子公司|控股)[)）]", 1, 2),
 )
 
 

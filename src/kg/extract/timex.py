@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.extract.quantities import cn_to_number
 
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -120,9 +119,5 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
             yield Timex(offset + start, offset + end, period, explicit)
 
 
-def year_of(period: str) -> int | None:
-    m = re.match(r"(\d{4})", period or "")
-    return int(m.group(1)) if m else None
 
-
-__all__ = ["Timex", "find_timexes", "year_of", "cn_to_number"]
+__all__ = ["Timex", "find_timexes"]
