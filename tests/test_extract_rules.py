@@ -109,6 +109,11 @@ def test_a_place_only_inside_a_name_is_no_entity_or_location():
         ("2023年，青松消费金融股份有限公司实现净利润2.5亿元。", "NetProfit", 250000000, "2023", None),
         ("2023年，青松消费金融股份有限公司营业收入为12亿元。", "Revenue", 1200000000, "2023", None),
         ("2025年12月22日，广州青松小额贷款有限公司注册资本提升至10亿元。", "RegisteredCapital", 1e9, "2025-12-22", None),
+        ("2018年上半年，快手的净利润由5.54亿元降至1.57亿元。", "NetProfit", 157000000, "2018-H1", None),
+        ("2019年，快手注册资本由2亿元变更至5亿元。", "RegisteredCapital", 5e8, "2019", None),
+        ("2018年上半年，快手归属于上市公司股东的净利润为 8185万，同比下降 77.23%。", "NetProfit", 81850000, "2018-H1", -77.23),
+        ("据财报数据，快手2017年亏损15亿元。", "NetProfit", -1.5e9, "2017", None),
+        ("2018年10月31日，快手累计注册人数16113人。", "Users", 16113, "2018-10-31", None),
     ],
 )
 def test_metric_cues(text, metric, value, period, change):
@@ -236,8 +241,47 @@ def test_an_operator_named_after_its_platform_operates_it():
 def test_a_figure_before_its_date_in_the_same_sentence_takes_that_date():
     from datetime import date
 
-    x, _ = run("拍拍贷发布一季报，净利润7.031亿元，5月15日公告。", published=date(2019, 6, 1))
+    x, _ = run("拍拍贷净利润7.031亿元，5月15日公告。", published=date(2019, 6, 1))
     assert [(o.metric, o.period) for o in x.observations] == [("NetProfit", "2019-05-15")]
+
+
+def test_a_figure_from_a_report_takes_the_period_the_report_covers():
+    from datetime import date
+
+    x, _ = run("拍拍贷发布一季报，净利润7.031亿元，5月15日公告。", published=date(2019, 6, 1))
+    assert [(o.metric, o.period) for o in x.observations] == [("NetProfit", "2019-Q1")]
+
+
+def test_a_headline_figure_and_its_precise_restatement_are_one_observation():
+    x, _ = run("2020年第一季度，拍拍贷营收12.35亿元。2020年第一季度，拍拍贷总营收为12.347亿元，同比增长5%。")
+    assert [(o.metric, o.value) for o in x.observations] == [("Revenue", pytest.approx(1234700000))]
+
+
+def test_a_distinctive_figure_repeated_under_another_name_is_kept_where_it_is_dated():
+    x, names = run("2019年4月，上海市互联网金融行业协会开会。拍拍贷净利润7.031亿元。\n"
+                   "拍拍贷5月15日发布2019年第一季度报告，净利润7.031亿元。")
+    assert [(names[o.subject], o.period) for o in x.observations] == [("拍拍贷", "2019-Q1")]
+
+
+def test_the_year_of_an_undated_article_is_raised_to_the_newest_body_it_names():
+    # 2017 is the only year written, but 银保监会 was set up in 2018: the article is from 2018 on
+    x, names = run("到2017年8月，问题已整改。12月7日，银保监会对中国民生银行股份有限公司处以罚款3160万元。")
+    assert [(e.type, e.date) for e in x.events] == [("Penalty", "2018-12-07")]
+    assert [(o.metric, o.period) for o in x.observations] == [("PenaltyAmount", "2018-12-07")]
+
+
+def test_a_publication_date_outranks_the_bodies_an_article_names():
+    from datetime import date
+
+    x, _ = run("12月7日，银保监会对中国民生银行股份有限公司处以罚款3160万元。", published=date(2020, 12, 9))
+    assert [e.date for e in x.events] == ["2020-12-07"]
+
+
+def test_a_renaming_a_clause_away_is_an_event_dated_at_its_cue():
+    x, names = run("青松传承成立于2015年2月，彼时该公司名为河南省青松企业管理咨询有限公司，并于当年8月获批基金销售业务资格，"
+                   "次月更名为青松传承基金销售有限公司。")
+    assert ("Renaming", "河南省青松企业管理咨询有限公司", "2015-09") in {
+        (e.type, names[e.subject], e.date) for e in x.events}
 
 
 def test_a_media_outlet_is_not_the_subject_of_the_figures_it_reports():
@@ -352,6 +396,11 @@ def test_registered_capital_without_a_change_is_as_of_the_articles_year():
     "2019年3月，借贷余额大于2亿元的平台有182家。",
     "截至5月20日，注册资本5亿元（含）以上有28家。",
     "2019年5月，快手的用户在官方2群里发言。",
+    "2019年5月，有投资人提供截图，一位快手用户在群里发言。",
+    "2018年6月，快手前十大借款人待还余额均为100万元。",
+    "2018年6月，快手企业借款余额最高为100万。",
+    "2018年，快手预计上半年亏损13.26亿元。",
+    "2019财年第二季度，快手的借款人数为2183人。",
 ])
 def test_thresholds_and_stray_numbers_are_not_observations(text):
     x, _ = run(text)

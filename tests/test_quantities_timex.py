@@ -41,6 +41,13 @@ def test_amounts_are_plain_numbers_in_yuan_or_units(text, value, kind):
         ("2024年上半年营收", ["2024-H1"]),
         ("2024年,行业调整。短短一年间数量减少", ["2024", "2025"]),
         ("2019年Q3", ["2019-Q3"]),
+        ("2021年半年报显示", ["2021-H1"]),
+        ("2021年三季报", ["2021-Q3"]),
+        ("2016年3月获批，次月开业", ["2016-03", "2016-04"]),
+        ("2016年12月获批，次月开业", ["2016-12", "2017-01"]),
+        ("2016年5月设立，当月获批", ["2016-05", "2016-05"]),
+        # a fiscal calendar the text does not map to ours: no period
+        ("2020财年第一季度", [""]),
     ],
 )
 def test_time_expressions_become_iso_prefixes(text, periods):

@@ -265,7 +265,14 @@ ERRORS = [
     ("aliases not a list", ENTRY.format(key="x16", name="某某", category="Place") + "    aliases: 某\n", "aliases", "x16"),
     ("generic alias", ENTRY.format(key="x17", name="某某", category="Lender") + "    aliases: [银行]\n", "too generic", "x17"),
     ("one-character alias", ENTRY.format(key="x18", name="某某", category="Place") + "    aliases: [某]\n", "too short", "x18"),
+    ("since not a year", ENTRY.format(key="x19", name="某某", category="Regulator") + "    since: '2018'\n", "since", "x19"),
+    ("since out of range", ENTRY.format(key="x20", name="某某", category="Regulator") + "    since: 18\n", "since", "x20"),
 ]
+
+
+@pytest.mark.parametrize(("surface", "year"), [("银保监会", 2018), ("金融监管总局", 2023), ("资管新规", 2017), ("央行", None)])
+def test_since_says_when_a_body_or_rule_came_into_being(surface: str, year: int | None) -> None:
+    assert load_registry().lookup(surface).since == year
 
 
 @pytest.mark.parametrize(("case", "extra", "message", "entry"), ERRORS, ids=[c[0] for c in ERRORS])

@@ -47,7 +47,7 @@ GENERIC_NAMES = frozenset(
 )
 
 FIELDS = ("key", "name", "name_en", "category", "kind", "aliases", "wikidata",
-          "located_in", "parent", "operated_by")
+          "located_in", "parent", "operated_by", "since")
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 
 
@@ -77,6 +77,7 @@ class RegistryEntry:
     located_in: str | None = None
     parent: str | None = None
     operated_by: str | None = None
+    since: int | None = None  # the year it came into being (founded, set up, issued)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -213,10 +214,13 @@ def _entry(raw: Any, index: int, path: Path) -> RegistryEntry:
     operated_by = text("operated_by")
     if operated_by is not None and category != "Product":
         raise RegistryError("'operated_by' is for products only", path, label)
+    since = raw.get("since")
+    if since is not None and (isinstance(since, bool) or not isinstance(since, int) or not 1900 <= since <= 2100):
+        raise RegistryError(f"'since' must be a year such as 2018, not {since!r}", path, label)
     return RegistryEntry(
         key=key, name=name, category=category, kind=kind, name_en=text("name_en"),
         aliases=tuple(dict.fromkeys(a.strip() for a in aliases)), wikidata=wikidata,
-        located_in=text("located_in"), parent=text("parent"), operated_by=operated_by,
+        located_in=text("located_in"), parent=text("parent"), operated_by=operated_by, since=since,
     )
 
 

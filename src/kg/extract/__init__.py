@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from kg.extract.context import Sentence, build_sentences, is_media, split_sentences
+from kg.extract.dating import document_year
 from kg.extract.events import events_in, merge
 from kg.extract.linking import link
 from kg.extract.observations import dedupe as dedupe_observations
@@ -50,12 +51,6 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _BOILERPLATE.finditer(text)]
 
 
-def document_year(text: str) -> int | None:
-    """Without a publication date, the latest year the article names: news speaks of its own year."""
-    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", text)]
-    return max(years) if years else None
-
-
 def paragraph_timexes(text: str, default_year: int | None):
     """A year named in one paragraph carries to the dates after it in that paragraph only."""
     found = []
@@ -85,7 +80,7 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
     mentions = [m for m in doc._.kg_mentions or () if not any(s <= m.start < e for s, e in excluded)]
     linked = link(text, mentions, registry, places)
     by_id = {e.id: e for e in linked.entities}
-    default_year = article.published.year if article.published else document_year(text)
+    default_year = article.published.year if article.published else document_year(text, linked.entities, registry)
     as_of = str(default_year) if default_year else None
     timexes = paragraph_timexes(text, default_year)
     sentences = build_sentences(text, doc.user_data.get("kg_sentences") or split_sentences(text),

@@ -27,7 +27,7 @@ PENALTY = re.compile(r"罚款|罚没|处罚|罚单|处以|责令改正|责令整
 ISSUED = re.compile(r"发布|印发|出台|下发|颁布|公布|发出")
 EFFECTIVE = re.compile(r"(?:起|开始)?(?:正式)?(?:施行|实施|生效)")
 ACQUIRED = re.compile(r"收购|并购")
-RENAMED = re.compile(r"更名为|改名为|更名|改名")
+_RENAMING = re.compile(r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？]{0,30}?(?:已)?(?:正式)?(更名为|改名为|更名|改名)\ue000(\d+)\ue001")
 
 
 def _nearest(slots: list[Slot], at: int) -> Slot | None:
@@ -101,14 +101,16 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
         if m and sentence.timexes:
             yield Event("RegulationEffective", regulation.entity.id, ev, None, _date(sentence, base + m.start()))
 
-    masked, _ = sentence.masked()
+    masked, positions = sentence.masked()
     for m in re.finditer(r"\ue000(\d+)\ue001(?:已|正式|成功|宣布)?(?:全资)?(?:收购|并购)(?:了)?\ue000(\d+)\ue001", masked):
         a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
         if a.entity.category in COMPANY and b.entity.category in COMPANY:
             yield Event("Acquisition", a.entity.id, ev, b.entity.id, _date(sentence, a.start))
-    for m in re.finditer(r"\ue000(\d+)\ue001(?:已|正式)?(?:更名为|改名为|更名|改名)\ue000(\d+)\ue001", masked):
-        a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
-        yield Event("Renaming", a.entity.id, ev, b.entity.id, _date(sentence, a.start))
+    # X更名为Y, also a clause away (彼时该公司名为X，并于当年8月获批…，次月更名为Y), dated at the cue
+    for m in _RENAMING.finditer(masked):
+        a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(3))]
+        if a.entity.id != b.entity.id:
+            yield Event("Renaming", a.entity.id, ev, b.entity.id, _date(sentence, positions[m.start(2)]))
 
 
 def _obj(slots: list[Slot]) -> str | None:

@@ -18,14 +18,14 @@ METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"投放贷款|贷款投放|放贷|放款(?:金额|规模|量|额)?|投放(?:金额|规模|量)|累计(?:借贷|成交|撮合)(?:金额|额|量)?|成交(?:金额|量)|借贷(?:金额|规模)|撮合(?:金)?额|撮合(?:借款)?(?:金额|规模)",
      "LoanIssuance", ("money",)),
     (r"营业(?:总)?收入|(?:总)?营收|(?:总)?收入", "Revenue", ("money",)),
-    (r"净利润|净利|净亏损", "NetProfit", ("money",)),
+    (r"净利润|净利|净亏损|亏损", "NetProfit", ("money",)),
     (r"总资产|资产总额|资产规模", "TotalAssets", ("money",)),
     (r"累计(?:交易|成交)(?:总)?(?:额|金额|量|规模)", "LoanIssuance", ("money",)),  # a lending platform's volume
     (r"GMV|成交总额|交易总额|交易额|交易规模", "GMV", ("money",)),
     (r"(?:平均)?日活(?:跃)?(?:用户)?(?:数|规模)?|DAU", "DAU", ("number", "count")),
     (r"(?:平均)?月活(?:跃)?(?:用户)?(?:数|规模)?|MAU", "MAU", ("number", "count")),
     (r"月均买家(?:数)?|买家(?:数)", "MonthlyBuyers", ("number", "count")),
-    (r"(?:注册|累计|服务|覆盖|活跃)?用户(?:数|规模|总数|数量)?|借款人(?:数|数量)?|出借人(?:数|数量)?", "Users", ("number", "count")),
+    (r"(?:注册|累计|服务|覆盖|活跃)?用户(?:数|规模|总数|数量)?|(?:借款|出借)人(?:数|数量)?|(?:注册|投资)人(?:数|数量)", "Users", ("number", "count")),
     (r"(?:年化)?利率|年化(?:收益率|成本)?|综合(?:年化)?成本", "InterestRate", ("percent",)),
     (r"罚款|罚没(?:款)?", "PenaltyAmount", ("money",)),
 )
@@ -98,10 +98,20 @@ def _subject(sentence: Sentence, at: int, fallback: Entity | None, *, ranked: bo
     return fallback
 
 
-_THRESHOLD_BEFORE = re.compile(r"(?:大于|超过|高于|低于|小于|不低于|不超过|不少于|以上的|达到)\s*$")
+_THRESHOLD_BEFORE = re.compile(r"(?:大于|超过|高于|低于|小于|不低于|不超过|不少于|以上的|达到|最高为|最高|最多|上限为|限额为?)\s*$")
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:[（(]含[)）])?\s*(?:以上|以下|以内|及以上|起)")
 _CAPITAL_CHANGE = re.compile(r"增至|增加至|增加到|提升至|提高至|变更为|增资|扩大至|实缴|减至|减少至|由|从")
 _PEOPLE_UNITS = ("人", "户", "名", "位", "人次")
+_FORECAST = re.compile(r"(?:预计|预期|预测|预估|有望|目标)[^，,。；;]*$")
+_PER_BORROWER = re.compile(r"(?:借款人|出借人|投资人|用户|单笔|人均|笔均)[^，,。；;]{0,3}$")
+# 由5.54亿元降至1.57亿元: the figure is the one the change arrives at
+_FROM_TO = re.compile(r"[^，,。；;]{0,4}?(?:由|从)\s*#\s*(?:降至|增至|升至|降到|增加至|增长至|减少至|下降至|上升至|变更至|变更为|提高至|提升至|跌至|涨至)\s*")
+_MONEY_METRICS = ("RegisteredCapital", "LoanBalance", "LoanIssuance", "Revenue", "NetProfit", "TotalAssets", "GMV")
+
+
+def _bare_amount(q: Quantity, cue: "_Cue", written: str) -> bool:
+    """归属于上市公司股东的净利润为8185万: a money figure written with 万 or 亿 but without 元."""
+    return cue.metric in _MONEY_METRICS and q.kind == "number" and written.rstrip().endswith(("万", "亿"))
 
 
 def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | None = None) -> Iterator[Observation]:
@@ -117,15 +127,23 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
     for q in sentence.quantities:
         cue = next((c for c in reversed(cues) if c.end <= q.start and q.start - c.end <= _MAX_GAP
                     and "。" not in text[c.end - base: q.start - base]), None)
-        if cue is None or q.kind not in cue.kinds:
+        if cue is None:
             continue
         between = text[cue.end - base: q.start - base]
-        if any(o.start > cue.end and o.end <= q.start for o in sentence.quantities if o.kind == q.kind):
+        if q.kind not in cue.kinds and not _bare_amount(q, cue, text[q.start - base: q.end - base]):
+            continue
+        others = [o for o in sentence.quantities if o.kind == q.kind and o.start >= cue.end and o.end <= q.start]
+        if others and not (len(others) == 1 and _FROM_TO.fullmatch(text[cue.end - base: q.start - base].replace(
+                text[others[0].start - base: others[0].end - base], "#"))):
             continue  # another number of the same kind sits between the cue and this one
         if _BEFORE_VALUE.search(between) and re.search(r"^\s*(?:增|提|升|变|扩|降|减|翻)", text[q.end - base:][:8]):
             continue  # 从5亿元增至10亿元: the earlier value is the event's, not an observation's
         if _THRESHOLD_BEFORE.search(between) or _THRESHOLD_AFTER.match(text[q.end - base:]):
             continue  # 余额大于2亿元 / 5亿元（含）以上: a threshold, not a figure
+        if _FORECAST.search(text[max(0, cue.start - base - 12): cue.start - base]):
+            continue  # 预计上半年亏损13亿元: a forecast, not a result
+        if _PER_BORROWER.search(text[max(0, cue.start - base - 8): cue.start - base]):
+            continue  # 前十大借款人待还余额: one borrower's debt, not the lender's book
         if cue.metric in ("Users", "DAU", "MAU", "MonthlyBuyers") and not (
                 q.unit_text in _PEOPLE_UNITS or q.value >= 1000):
             continue  # 2群, 3次: not a number of people
@@ -141,7 +159,8 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
         if cue.metric == "NetProfit" and ("亏损" in text[cue.start - base: q.start - base]):
             value = -value
         used.add(q.start)
-        made.append((q, Observation(subject.id, cue.metric, value, _UNITS[q.kind], period, sentence.evidence)))
+        unit = "CNY" if q.kind == "number" and cue.metric in _MONEY_METRICS else _UNITS[q.kind]
+        made.append((q, Observation(subject.id, cue.metric, value, unit, period, sentence.evidence)))
     yield from _with_changes(sentence, made)
     yield from _company_counts(sentence, fallback)
     yield from _ranks(sentence, cues, fallback)
@@ -222,7 +241,29 @@ def dedupe(observations: Iterable[Observation]) -> list[Observation]:
             order.append(key)
         elif not _anchored(best[key]) and _anchored(ob):
             best[key] = ob
-    return [best[k] for k in order]
+    kept: list[Observation] = []
+    for ob in (best[k] for k in order):
+        # 20.97亿 in the headline, 20.969亿 in the body: one figure, kept at its most precise
+        twin = next((i for i, k in enumerate(kept) if (k.subject, k.metric, k.period) == (ob.subject, ob.metric, ob.period)
+                     and abs(k.value - ob.value) <= 0.005 * max(abs(k.value), 1)), None)
+        if twin is None:
+            kept.append(ob)
+        elif _precision(ob.value) > _precision(kept[twin].value):
+            kept[twin] = ob
+    # a distinctive figure (7.031亿) repeated in a table of contents, where the nearest name is
+    # somebody else's: the statement dated in its own sentence is the one to keep
+    anchored = {(o.metric, round(o.value, 4)) for o in kept if _distinctive(o.value) and _anchored(o)}
+    return [o for o in kept if not ((o.metric, round(o.value, 4)) in anchored and not _anchored(o))]
+
+
+def _precision(value: float) -> int:
+    """Significant digits as written: 2096900000 (20.969亿) has 5, 2097000000 (20.97亿) has 4."""
+    return len(f"{abs(value):.12g}".replace(".", "").replace("-", "").lstrip("0").rstrip("0"))
+
+
+def _distinctive(value: float) -> bool:
+    """Four or more significant digits: two companies rarely share such a figure by chance."""
+    return _precision(value) >= 4
 
 
 __all__ = ["observations_in", "dedupe", "METRIC_CUES"]

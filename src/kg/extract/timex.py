@@ -15,18 +15,20 @@ from dataclasses import dataclass
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 TIMEX = re.compile(
-    r"(?=[0-9第一二三四上下Q])"  # fail fast: every expression starts with one of these
-    r"(?:(?P<year>(?:19|20)\d{2})\s*年(?:度)?)?"
+    r"(?=[0-9第一二三四上下Q半中])"  # fail fast: every expression starts with one of these
+    r"(?:(?P<year>(?:19|20)\d{2})\s*(?P<fiscal>财年|财政年度|会计年度)?(?(fiscal)|年(?:度)?))?"
     r"(?:"
     r"(?P<month>1[0-2]|0?[1-9])\s*月(?:份)?(?:(?P<day>3[01]|[12]\d|0?[1-9])\s*[日号])?"
     r"|(?:第)?(?P<quarter>[一二三四1-4])\s*季度(?:末)?"
     r"|(?P<qcode>Q[1-4])"
     r"|(?P<half>上|下)半年(?:末)?"
+    r"|(?P<report>一季报|三季报|半年报|半年度报告|中报|中期报告)"  # a report names the period it covers
     r"|(?P<yearend>末|底|年末|年底)"
     r"|(?P<fullyear>全年)"
     r")?"
 )
-_RELATIVE = re.compile(r"(?P<rel>今年|去年|明年|前年|上年|次年|同年|当年|一年间|一年后|一年来|(?:短短)?一年时间)")
+_RELATIVE = re.compile(r"(?P<rel>今年|去年|明年|前年|上年|次年|同年|当年|一年间|一年后|一年来|(?:短短)?一年时间)"
+                       r"|(?P<relmonth>次月|当月|同月|上月)")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ def _period(year: int, m: re.Match[str]) -> str | None:
         if m.group(0).endswith("半年末"):
             return f"{year:04d}-06-30" if h == 1 else f"{year:04d}-12-31"
         return f"{year:04d}-H{h}"
+    if m.group("report"):
+        report = m.group("report")
+        return f"{year:04d}-Q1" if report == "一季报" else f"{year:04d}-Q3" if report == "三季报" else f"{year:04d}-H1"
     if m.group("yearend"):
         return f"{year:04d}-12-31"
     return f"{year:04d}"
@@ -72,12 +77,13 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
     last year named in its own sentence, else the article's year: news dates its own events.
     A relative one (一年间, 次年) counts from the last year named before it in the text."""
     year = default_year  # the last year named (for relative expressions)
+    month: tuple[int, int] | None = None  # the last (year, month) named, for 次月 / 当月
     sentence_year = default_year
     events: list[tuple[int, int, str, re.Match[str]]] = []
     for m in TIMEX.finditer(text):
         if m.end() == m.start():
             continue
-        if not m.group("year") and not any(m.group(k) for k in ("month", "quarter", "qcode", "half")):
+        if not m.group("year") and not any(m.group(k) for k in ("month", "quarter", "qcode", "half", "report")):
             continue  # 末, 底 or 全年 alone are not enough
         events.append((m.start(), m.end(), "abs", m))
     for m in _RELATIVE.finditer(text):
@@ -90,6 +96,17 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
         if _SENTENCE_END.search(text, max(last_end, 0), start):
             sentence_year = default_year if default_year is not None else year
         last_end = end
+        if kind == "rel" and m.group("relmonth"):
+            if month is None:
+                continue
+            y, mo = month
+            if m.group("relmonth") == "次月":
+                y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+            elif m.group("relmonth") == "上月":
+                y, mo = (y - 1, 12) if mo == 1 else (y, mo - 1)
+            month = (y, mo)
+            yield Timex(offset + start, offset + end, f"{y:04d}-{mo:02d}", False)
+            continue
         if kind == "rel":
             rel = m.group("rel")
             if year is None:
@@ -109,12 +126,18 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
             year = sentence_year = y
             yield Timex(offset + start, offset + end, f"{y:04d}", False)
             continue
+        if m.group("fiscal"):
+            # 2019财年第二季度: a company's fiscal calendar, which the text does not map to ours
+            yield Timex(offset + start, offset + end, "", True)
+            continue
         explicit = bool(m.group("year"))
         if explicit:
             year = sentence_year = int(m.group("year"))
         if sentence_year is None:
             continue
         period = _period(sentence_year, m)
+        if period and m.group("month"):
+            month = (sentence_year, int(m.group("month")))
         if period:
             yield Timex(offset + start, offset + end, period, explicit)
 
