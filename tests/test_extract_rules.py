@@ -467,3 +467,18 @@ def test_a_majority_stake_is_control_only_not_also_a_shareholding():
     x, names = run("青松投资有限公司持有广州青松小额贷款有限公司72%的股份。")
     got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
     assert got == {("广州青松小额贷款有限公司", "subsidiaryOf", "青松投资有限公司")}
+
+
+def test_a_name_found_by_its_context_is_recognised_where_it_appears_again():
+    # 平台青禾贷 makes 青禾贷 a platform; the later sentences name it with no such cue
+    x, names = run("网贷平台青禾贷发布公告。公开资料显示，青禾贷隶属于上海青禾网络科技有限公司。")
+    platform = next(e for e in x.entities if e.name == "青禾贷")
+    assert len(platform.mentions) == 2
+    assert ("上海青禾网络科技有限公司", "operates", "青禾贷") in {
+        (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_a_repeated_name_inside_a_longer_name_stays_part_of_it():
+    x, _ = run("网贷平台青禾贷发布公告。青禾贷科技有限公司成立。")
+    assert {e.name for e in x.entities} >= {"青禾贷", "青禾贷科技有限公司"}
+    assert len(next(e for e in x.entities if e.name == "青禾贷").mentions) == 1

@@ -25,6 +25,7 @@ from kg.extract.mentions import (
     find_persons,
     find_platform_names,
     find_product_lists,
+    find_repeats,
     find_short_org_names,
     resolve_overlaps,
     find_regulations,
@@ -77,6 +78,7 @@ class MentionFinder:
         found.extend(find_short_org_names(text, self.known_names))
         found.extend(find_product_lists(text, self.known_names))
         found.extend(find_list_neighbours(text, resolve_overlaps(found), self.known_names))
+        found.extend(find_repeats(text, found))
         found.extend(find_regulations(text))
         found.extend(find_markets(text, self.places))
         found.extend(find_market_statements(text, self.places))

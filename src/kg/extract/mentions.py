@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.registry import Registry, RegistryEntry
 
@@ -567,6 +567,27 @@ def find_declared_aliases(text: str) -> Iterator[tuple[int, int, int]]:
 
 
 _PRIORITY = {"market-statement": 0, "market": 1, "registry": 2, "person": 3}
+
+# names recognised by their context in one place (平台X, X爆雷, 股东为…): the other places the
+# article names them lack that context but are the same entity
+_REPEATABLE = ("platform", "listed", "org-short", "product-list", "person")
+
+
+def find_repeats(text: str, found: list[Mention]) -> Iterator[Mention]:
+    """Every other occurrence of a name found by context. Two-character names are left alone
+    (too likely to be part of another word), and so is any place another mention already covers."""
+    taken = [(m.start, m.end) for m in found]
+    seen: dict[str, Mention] = {}
+    for m in found:
+        if m.source in _REPEATABLE and len(m.text) >= 3:
+            seen.setdefault(m.text, m)
+    for name, first in seen.items():
+        pos = text.find(name)
+        while pos >= 0:
+            end = pos + len(name)
+            if not any(s < end and pos < e for s, e in taken):
+                yield replace(first, start=pos, end=end)
+            pos = text.find(name, end)
 
 
 def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
