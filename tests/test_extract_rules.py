@@ -482,3 +482,52 @@ def test_a_repeated_name_inside_a_longer_name_stays_part_of_it():
     x, _ = run("网贷平台青禾贷发布公告。青禾贷科技有限公司成立。")
     assert {e.name for e in x.entities} >= {"青禾贷", "青禾贷科技有限公司"}
     assert len(next(e for e in x.entities if e.name == "青禾贷").mentions) == 1
+
+
+def test_a_place_in_brackets_inside_a_legal_name_locates_the_company():
+    x, names = run("青禾贷隶属于青禾互联网金融信息服务(上海)有限公司，总部在上海。")
+    assert ("青禾互联网金融信息服务(上海)有限公司", "locatedIn", "上海") in {
+        (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_stakes_in_a_shareholder_list_split_control_from_shareholding():
+    x, names = run("青禾投资管理有限公司的股东为林文洪(持股20%)、华夏管理有限公司(持股79%)。")
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert ("林文洪", "shareholderOf", "青禾投资管理有限公司") in got
+    assert ("青禾投资管理有限公司", "subsidiaryOf", "华夏管理有限公司") in got
+    assert ("华夏管理有限公司", "shareholderOf", "青禾投资管理有限公司") not in got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the authority is named in the sentence before, the company in the one after
+    ("12月7日，银保监会披露10张罚单，累计罚款1.56亿元。其中，民生银行共收到4张罚单。", True),
+    # no penalty in the first sentence: nothing to carry
+    ("12月7日，银保监会召开会议。其中，民生银行共收到4张罚单。", False),
+    # another paragraph: nothing to carry
+    ("12月7日，银保监会披露10张罚单。\n民生银行收到罚单的传闻不实。", False),
+])
+def test_a_penalty_told_over_two_sentences_names_its_authority(text, expected):
+    x, names = run(text)
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert (("中国民生银行股份有限公司", "penalizedBy", "中国银行保险监督管理委员会") in got) is expected
+
+
+@pytest.mark.parametrize("text, name, category", [
+    ("还款问题请下载青禾APP查询。", "青禾", "Product"),
+    ("借款人被青禾速贷APP提前扣款。", "青禾速贷", "Product"),
+    ("投资者登录青禾理财APP查看。", "青禾理财", "Lender"),
+])
+def test_an_app_is_named_by_the_word_app_after_it(text, name, category):
+    assert entity_names(text).get(name) == category
+
+
+@pytest.mark.parametrize("text", [
+    "用户可在官网和APP查看。", "此名校贷APP已下架。", "他在多个银行的APP上借款。", "据智通财经APP报道。",
+])
+def test_words_before_app_that_are_no_name_are_left_alone(text):
+    assert not [e for e in run(text)[0].entities if e.category == "Product"]
+
+
+def test_an_app_with_its_owner_in_brackets_is_operated_by_the_owner():
+    x, names = run("网贷平台青禾贷发布公告。借款人称被青禾花APP(青禾贷旗下)提前扣款。")
+    assert ("青禾贷", "operates", "青禾花") in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}

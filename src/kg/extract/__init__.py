@@ -15,7 +15,7 @@ from kg.extract.linking import link
 from kg.extract.observations import dedupe as dedupe_observations
 from kg.extract.observations import observations_in
 from kg.extract.relations import dedupe as dedupe_relations
-from kg.extract.relations import list_relations, name_relations, relations_in
+from kg.extract.relations import carried_penalties, list_relations, name_relations, relations_in
 from kg.extract.timex import find_timexes
 from kg.model import Article, Entity, Evidence, Extraction
 from kg.registry import load_registry
@@ -95,10 +95,13 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
     observations = []
     topic: Entity | None = None
     paragraph = -1
+    previous: Sentence | None = None
     for s in sentences:
         if s.paragraph != paragraph:
             paragraph, topic = s.paragraph, None
         relations.extend(relations_in(s))
+        relations.extend(carried_penalties(s, previous))
+        previous = s
         relations.extend(list_relations(s, topic))
         observations.extend(observations_in(s, topic, as_of))
         subjects = [x for x in s.slots_of("Lender", "Platform", "Organization", "Market") if not is_media(x.entity)]

@@ -386,6 +386,49 @@ def _looks_like_brand(name: str) -> bool:
     return _word_tags().get(name, "nz")[:1] not in _NOT_BRAND_TAGS and _word_tags().get(name, "nz") != "n"
 
 
+_APP = re.compile(rf"([{CJK}A-Za-z0-9]{{2,8}})(?:APP|App|app)(?![A-Za-z])")
+_APP_STOPS = ("下载", "登录", "登陆", "使用", "打开", "通过", "借助", "名为", "叫做", "一款", "这款", "该款", "款")
+_SEPARATORS = "、，。；：:;,.!?！？“”\"'（）()【】《》 \n\t"
+
+
+def find_app_names(text: str, known: set[str], taken: list[tuple[int, int]]) -> Iterator[Mention]:
+    """花财APP, 下载华夏速贷APP: a lending app named by the word APP after it. The name is the
+    shortest run before APP that starts after a separator or a stop word (下载, 被, 的 …)."""
+    stops = (*_APP_STOPS, *_LEFT_STOPS)
+    for m in _APP.finditer(text):
+        run_start, end = m.start(1), m.end(1)
+        for size in range(2, min(5, end - run_start) + 1):
+            start = end - size
+            before = text[max(0, start - 3):start]
+            if start == run_start and (start == 0 or text[start - 1] in _SEPARATORS) or before.endswith(stops):
+                name = text[start:end]
+                if name not in known and _app_name_ok(name) and not any(s < end and start < e for s, e in taken):
+                    if _PLATFORM_SUFFIX.search(name):  # 海象理财APP: the platform's own app
+                        yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
+                    else:
+                        yield Mention(start, end, name, "Product", None, None, "product-list")
+                break
+
+
+_APP_BRAND = re.compile(rf"^(?:{_BRAND})$")
+_PRODUCT_SHAPE = re.compile(r"(?:宝|贷|借|付|花|分期|钱包|借款|借条|白条|金条|信用卡)$")
+_PLATFORM_SUFFIX = re.compile(r"(?:理财|金服|金融|财富|所|网|在线|普惠|汇|盒子|金科|信财|钱庄|财主)$")
+
+
+def _app_name_ok(name: str) -> bool:
+    """A lending brand's shape (海象理财, 维秘金服), or two characters jieba does not know (花财);
+    never a phrase (官网和, 此名校贷, 多个银行的) or an outlet (智通财经)."""
+    if name in _NOT_BRANDS or name.endswith(("和", "及", "的", "在", "等", "与", "或", "网贷")) or \
+            name.startswith(("此", "这", "该", "那", "多个", "两个", "个人", "自身", "其")) or _MEDIA_NAME.search(name):
+        return False
+    if not _looks_like_brand(name):
+        return False
+    return bool(_APP_BRAND.match(name) or _PRODUCT_SHAPE.search(name)) or (len(name) == 2 and name not in _word_tags())
+
+
+_MEDIA_NAME = re.compile(r"(?:财经|日报|晚报|时报|周刊|新闻|博客|头条)$")
+
+
 _PRODUCT_LIST_CUE = re.compile(r"(?:产品(?:分为|包括|有|如)|推出(?:了)?(?:系列)?产品|旗下(?:的)?产品(?:有|包括)?)[:：]?")
 _PRODUCT_ITEM = re.compile(rf"([{CJK}A-Za-z]{{1,5}}(?:宝|贷|借|付|花|分期|钱包|借款|借条|白条|金条|信用卡))(?=[、，,。；;\d(（\s]|等|更|是|为|$)")
 

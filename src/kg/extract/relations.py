@@ -62,7 +62,7 @@ RULES: tuple[Rule, ...] = (
     _rule("locatedIn", rf"E{GAP}{{0,20}}?(?:位于|注册于|注册在|落户|总部位于|总部设在|注册地(?:为|在|位于))E", 1, 2,
           COMPANY + ("Regulator",), ("Place",)),
     # 花财(华夏信财旗下): a product or company with its owner in brackets
-    _rule("operates", r"E[（(]E(?:旗下|的产品|出品)[)）]", 2, 1, COMPANY, ("Product",)),
+    _rule("operates", r"E(?:APP|App|app)?[（(]E(?:旗下|的产品|出品)?[)）]", 2, 1, COMPANY, ("Product",)),
     _rule("subsidiaryOf", r"E[（(]E(?:旗下|的子公司|全资子公司|控股)[)）]", 1, 2),
 )
 
@@ -82,13 +82,20 @@ def relations_in(sentence: Sentence) -> Iterator[Relation]:
                 yield Relation(subj.id, rule.predicate, obj.id, evidence)
 
 
-_LIST = rf"{SLOT}(?:\s*(?:、|和|及|与|以及|,|，)\s*{SLOT})*"
+_STAKE = r"(?:\s*[（(](?:持股|占比|持有)?\s*\d+(?:\.\d+)?\s*[%％][)）])?"  # 林文洪(持股20%)
+_LIST = rf"{SLOT}{_STAKE}(?:\s*(?:、|和|及|与|以及|,|，)\s*{SLOT}{_STAKE})*"
 # X(的|目前的)控股股东(为|是)Y / 实际控制人为Y: Y controls X (a person holds shares in it)
 _CONTROLLER = re.compile(
     rf"{SLOT}(?:[^\ue000\ue001。；;]{{0,6}}?)(?:的)?(?:目前的)?(?:控股股东|实际控制人|实控人|大股东)(?:为|是|系)?"
     rf"[^\ue000\ue001。；;]{{0,10}}?{SLOT}"
 )
 _SLOT_RE = re.compile(SLOT)
+
+
+def _stakes(listed: str) -> dict[int, float]:
+    """The stake written after each listed slot: 林文洪(持股20%) → {slot: 20.0}."""
+    return {int(m.group(1)): float(m.group(2))
+            for m in re.finditer(rf"{SLOT}\s*[（(](?:持股|占比|持有)?\s*(\d+(?:\.\d+)?)\s*[%％][)）]", listed)}
 
 
 def _slots(text: str) -> list[int]:
@@ -174,9 +181,14 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
                 # a company's only shareholder controls it
                 yield Relation(target.id, "subsidiaryOf", sentence.slots[members[0]].entity.id, evidence)
                 continue
+            stakes = _stakes(m.group("list"))
             for i in members:
                 e = sentence.slots[i].entity
-                if e.id != target.id and e.category in COMPANY + ("Person",):
+                if e.id == target.id or e.category not in COMPANY + ("Person",):
+                    continue
+                if e.category in COMPANY and stakes.get(i, 0) > 50:
+                    yield Relation(target.id, "subsidiaryOf", e.id, evidence)  # a majority stake is control
+                else:
                     yield Relation(e.id, predicate, target.id, evidence)
     # X持有Y 72.05%的股份 / X持有其…: a majority stake is control, a minority one a shareholding
     for m in re.finditer(rf"{SLOT}[）)]?(?:合计|共|直接)?持有(?:{SLOT}|其|该公司|公司)(?:约)?(\d+(?:\.\d+)?)\s*[%％]的?(?:股份|股权)", masked):
@@ -244,6 +256,24 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
             yield Relation(platform.id, "locatedIn", place.id, evidence)
 
 
+_PENALTY_RE = re.compile(PENALTY)
+_RECEIVED = re.compile(rf"{SLOT}(?:共|也|还|亦|同时|均)?(?:收到|领到|领取|吃到|被罚|遭罚|被处以|被处罚)")
+
+
+def carried_penalties(sentence: Sentence, previous: Sentence | None) -> Iterator[Relation]:
+    """银保监会披露10张罚单。其中，民生银行共收到4张罚单: the authority named in the sentence before."""
+    if previous is None or sentence.paragraph != previous.paragraph or sentence.slots_of("Regulator"):
+        return
+    regulators = previous.slots_of("Regulator")
+    if not regulators or not _PENALTY_RE.search(previous.text) or not _PENALTY_RE.search(sentence.text):
+        return
+    masked, _ = sentence.masked()
+    for m in _RECEIVED.finditer(masked):
+        company = sentence.slots[int(m.group(1))].entity
+        if company.category in COMPANY and not is_media(company):
+            yield Relation(company.id, "penalizedBy", regulators[-1].entity.id, sentence.evidence)
+
+
 def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """Matches that may share a slot: 'A旗下B旗下C' gives A–B and B–C."""
     pos = 0
@@ -269,7 +299,9 @@ def name_relations(entities: Iterable[Entity], first_evidence: dict[str, Evidenc
             for place in places:
                 if place.name in _COUNTRIES:
                     continue  # 中国中信有限公司: a national prefix says nothing about where it is based
-                if any(e.name.startswith(n) for n in (place.name, *place.aliases)):
+                # 广州快手小额贷款有限公司, or the place in brackets: 华夏信财互联网金融信息服务(上海)有限公司
+                if any(e.name.startswith(n) or f"({n})" in e.name or f"（{n}）" in e.name
+                       for n in (place.name, *place.aliases)):
                     yield Relation(e.id, "locatedIn", place.id, evidence)
                     break
         if e.category == "Product":
