@@ -531,3 +531,14 @@ def test_words_before_app_that_are_no_name_are_left_alone(text):
 def test_an_app_with_its_owner_in_brackets_is_operated_by_the_owner():
     x, names = run("网贷平台青禾贷发布公告。借款人称被青禾花APP(青禾贷旗下)提前扣款。")
     assert ("青禾贷", "operates", "青禾花") in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_an_article_that_names_no_year_is_not_dated_by_the_bodies_it_names():
+    x, _ = run("3月6日，中国互联网金融协会发布《关于网贷广告宣传的风险提示》。")
+    assert [e.date for e in x.events if e.type == "RegulationIssued"] == [""]
+
+
+def test_a_fund_distributor_is_also_named_by_its_brand_alone():
+    x, names = run("河南证监局对青禾传承基金销售有限公司实施责令改正监管措施。青禾传承成立于2015年2月。")
+    company = next(e for e in x.entities if e.name == "青禾传承基金销售有限公司")
+    assert "青禾传承" in company.aliases

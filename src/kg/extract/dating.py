@@ -3,7 +3,8 @@ day only (6月26日), so a wrong year puts every such date in the wrong year.
 
 Evidence, in order: the publication date (corpus front matter), else the latest year the text
 names, raised to the year the newest body or rule it names came into being (an article that
-names 银保监会 is from 2018 or later, whatever past years it recalls).
+names 银保监会 is from 2018 or later, whatever past years it recalls). A text naming no year
+stays undated: dates without a year are then left out rather than guessed.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ def since_year(entity: Entity, registry: Registry) -> int | None:
 
 
 def document_year(text: str, entities: Iterable[Entity] = (), registry: Registry | None = None) -> int | None:
-    """The latest year named in the text, or later if a body or rule it names is newer."""
+    """The latest year named in the text, or later if a body or rule it names is newer. A text
+    that names no year at all stays undated: a body's founding year only bounds the date from
+    below, and alone it would date every article that names 互金协会 to 2016."""
     years = [int(y) for y in _YEAR.findall(text)]
+    if not years:
+        return None
     if registry is not None:
         years += [y for e in entities if (y := since_year(e, registry)) is not None]
-    return max(years) if years else None
+    return max(years)

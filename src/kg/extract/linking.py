@@ -24,6 +24,7 @@ _SHORT_FORMS = (
     ("网络科技", ("科技",)),
     ("金融科技", ("金融", "科技")),
     ("科技", ("科技",)),
+    ("基金销售", ("基金", "")),  # 和耕传承基金销售有限公司 → 和耕传承基金, 和耕传承
 )
 
 
@@ -42,7 +43,8 @@ def derived_short_forms(name: str, places: set[str]) -> set[str]:
         if stem.endswith(business) and len(stem) > len(business):
             brand = stem[: -len(business)]
             if len(brand) >= 2:
-                forms.update(brand + s for s in shorts)
+                # the brand alone only when it is long enough not to be a common word
+                forms.update(brand + s for s in shorts if s or len(brand) >= 4)
             break
     return {f for f in forms if f != name and len(f) >= 3}
 
