@@ -542,3 +542,41 @@ def test_a_fund_distributor_is_also_named_by_its_brand_alone():
     x, names = run("河南证监局对青禾传承基金销售有限公司实施责令改正监管措施。青禾传承成立于2015年2月。")
     company = next(e for e in x.entities if e.name == "青禾传承基金销售有限公司")
     assert "青禾传承" in company.aliases
+
+
+@pytest.mark.parametrize("text, name", [
+    ("原标题：青禾支付通(08325)旗下小贷公司获批。", "青禾支付通"),
+    ("王永红拟将青禾港桥(2323.HK)的股份转让。", "青禾港桥"),
+    ("上市企业青禾奥园(03883)公告称。", "青禾奥园"),
+])
+def test_a_name_followed_by_its_stock_code_is_a_listed_company(text, name):
+    assert entity_names(text).get(name) == "Organization"
+
+
+@pytest.mark.parametrize("text", [
+    "《金融科技发展报告(2019)》发布。",  # a year in brackets
+    "交易所交易票据(ETN)规模扩大。",  # an abbreviation, not a code
+])
+def test_years_and_abbreviations_in_brackets_are_no_stock_codes(text):
+    assert not [e for e in run(text)[0].entities if e.category == "Organization"]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("互金协会通过官方微信发布风险提示。", False),
+    ("用微信扫描二维码下载。", False),
+    ("关注微信公众号获取更多资讯。", False),
+    ("微信与支付宝争夺支付市场。", True),
+])
+def test_a_messaging_app_named_as_a_channel_is_no_entity(text, kept):
+    assert ("微信" in entity_names(text)) is kept
+
+
+def test_source_tags_are_not_read_as_names():
+    # without the tags' exclusion, 中国 and 上海 would be places of this text
+    names = entity_names("【中国经营报】 快手小贷增资。（来源：上海金融报）")
+    assert "中国" not in names and "上海" not in names
+    assert "广州快手小额贷款有限公司" in names
+
+
+def test_a_chinese_region_named_with_its_country_is_one_place():
+    assert entity_names("根据中国香港政府统计处的数据。") == {"香港": "Place"}

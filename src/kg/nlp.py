@@ -20,6 +20,7 @@ from kg.extract.mentions import (
     find_app_names,
     find_associations,
     find_legal_names,
+    find_listed_names,
     find_list_neighbours,
     find_market_statements,
     find_markets,
@@ -78,7 +79,9 @@ class MentionFinder:
         found.extend(find_platform_names(text, self.known_names))
         found.extend(find_short_org_names(text, self.known_names))
         found.extend(find_product_lists(text, self.known_names))
-        found.extend(find_app_names(text, self.known_names, [(m.start, m.end) for m in found]))
+        spans = [(m.start, m.end) for m in found]
+        found.extend(find_app_names(text, self.known_names, spans))
+        found.extend(find_listed_names(text, self.known_names, spans))
         found.extend(find_list_neighbours(text, resolve_overlaps(found), self.known_names))
         found.extend(find_repeats(text, found))
         found.extend(find_regulations(text))

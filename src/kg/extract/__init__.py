@@ -42,7 +42,9 @@ def extractor_version() -> str:
 _BOILERPLATE = re.compile(
     r"^[ \t]*(?:特别声明|免责声明|版权声明|Notice:|Disclaimer:|Copyright)[^\n]*"
     # a by-line (来源: X, 作者|Y): the credit only, not the article text that may follow on its line
-    r"|^[ \t]*(?:来源|作者|(?:责任)?编辑|出品|审核|记者)[ \t]*[:：|｜][ \t]*[^\s，。,]{0,20}",
+    r"|^[ \t]*(?:来源|作者|(?:责任)?编辑|出品|审核|记者)[ \t]*[:：|｜][ \t]*[^\s，。,]{0,20}"
+    # a source tag: 【中国经营报】, 【第一财经】, 【详情点击标题】, （来源：中国支付网）
+    r"|【[^】\n]{0,10}(?:报|网|社|财经|新闻|讯|标题|资讯)】|[（(]来源[:：][^）)\n]{1,20}[）)]",
     re.MULTILINE | re.IGNORECASE,
 )
 

@@ -72,8 +72,21 @@ class RegistryMatcher:
                 continue
             if surface.isascii() and _inside_latin_word(text, m.start(), m.end()):
                 continue
+            if entry.key in _CHANNELS and _used_as_channel(text, m.start(), m.end()):
+                continue
             yield Mention(m.start(), m.end(), surface, entry.category, entry.kind, entry.key, "registry",
                           canonical=entry.name)
+
+
+# Messaging and social apps are mostly named as a channel (官方微信, 用微信扫描二维码, 微信公众号):
+# the medium a statement went through, not a party to what is stated.
+_CHANNELS = frozenset({"wechat", "weibo", "qq"})
+_CHANNEL_BEFORE = re.compile(r"(?:官方|客服|用|通过|加|关注)\s*$")
+_CHANNEL_AFTER = re.compile(r"^\s*(?:公众号|公众平台|扫描|扫码|扫一扫|群|号|朋友圈|小程序|账号|搜索|上|好友|聊天|客服|官方号|私信)")
+
+
+def _used_as_channel(text: str, start: int, end: int) -> bool:
+    return bool(_CHANNEL_BEFORE.search(text[max(0, start - 3):start]) or _CHANNEL_AFTER.match(text[end:end + 4]))
 
 
 def _inside_latin_word(text: str, start: int, end: int) -> bool:
@@ -402,12 +415,43 @@ def find_app_names(text: str, known: set[str], taken: list[tuple[int, int]]) -> 
             before = text[max(0, start - 3):start]
             if start == run_start and (start == 0 or text[start - 1] in _SEPARATORS) or before.endswith(stops):
                 name = text[start:end]
-                if name not in known and _app_name_ok(name) and not any(s < end and start < e for s, e in taken):
+                if name not in known and _app_name_ok(name) and not _covered(start, end, taken):
                     if _PLATFORM_SUFFIX.search(name):  # 海象理财APP: the platform's own app
                         yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
                     else:
                         yield Mention(start, end, name, "Product", None, None, "product-list")
                 break
+
+
+_STOCK_CODE = re.compile(
+    rf"([{CJK}A-Za-z]{{2,12}})\s*[（(](?:(?:NYSE|NASDAQ|Nasdaq|纽交所|港交所|HK|SZ|SH|股票代码)\s*[:：]?\s*)?"
+    r"(\d{4,6}(?:\.(?:HK|SZ|SH))?|(?<=[:：])\s*[A-Z]{1,5})[)）]"  # letters only after NYSE: / NASDAQ:
+)
+_LISTED_STOPS = ("上市企业", "上市公司", "企业", "公司", "巨头", "看好")
+
+
+def find_listed_names(text: str, known: set[str], taken: list[tuple[int, int]]) -> Iterator[Mention]:
+    """中国支付通(08325), 中国港桥（2323.HK）: a name followed by its stock code is a listed company.
+    The name is the shortest run before the code that starts after a separator or a stop word."""
+    for m in _STOCK_CODE.finditer(text):
+        code = m.group(2)
+        if re.fullmatch(r"(?:19|20)\d{2}", code.strip()):
+            continue  # (2019): a year, not a code
+        run_start, end = m.start(1), m.end(1)
+        for size in range(2, end - run_start + 1):
+            start = end - size
+            if start == run_start and (start == 0 or text[start - 1] in _SEPARATORS) or \
+                    text[max(0, start - 4):start].endswith((*_LEFT_STOPS, *_LISTED_STOPS)):
+                name = text[start:end]
+                if name not in known and name not in _NOT_BRANDS and not _MEDIA_NAME.search(name) and \
+                        not _covered(start, end, taken) and _looks_like_brand(name):
+                    yield Mention(start, end, name, "Organization", None, None, "org-short")
+                break
+
+
+def _covered(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    """Inside a name already found (a shorter one inside it, 中国 in 中国支付通, is outgrown later)."""
+    return any(s <= start and end <= e for s, e in taken)
 
 
 _APP_BRAND = re.compile(rf"^(?:{_BRAND})$")
