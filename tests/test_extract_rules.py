@@ -580,3 +580,33 @@ def test_source_tags_are_not_read_as_names():
 
 def test_a_chinese_region_named_with_its_country_is_one_place():
     assert entity_names("根据中国香港政府统计处的数据。") == {"香港": "Place"}
+
+
+@pytest.mark.parametrize("text, triple", [
+    # a commission's local office is one body
+    ("近期，杭银消费金融股份有限公司被银监会浙江监管局处以50万元罚款。",
+     ("杭银消费金融股份有限公司", "penalizedBy", "银监会浙江监管局")),
+    # a declared short name between the name and the cue does not break the rule
+    ("青禾信息科技有限公司为北京奇步天下科技有限公司（下称奇步天下）的全资子公司。",
+     ("青禾信息科技有限公司", "subsidiaryOf", "北京奇步天下科技有限公司")),
+    # XX信息 is the short form of XX信息科技有限公司
+    ("青禾信息科技有限公司成立。青禾信息为北京奇步天下科技有限公司的全资子公司。",
+     ("青禾信息科技有限公司", "subsidiaryOf", "北京奇步天下科技有限公司")),
+    # the owner named first
+    ("周鸿祎为北京奇步天下科技有限公司的最终受益人。", ("周鸿祎", "shareholderOf", "北京奇步天下科技有限公司")),
+    ("青禾控股有限公司为北京奇步天下科技有限公司的控股股东。",
+     ("北京奇步天下科技有限公司", "subsidiaryOf", "青禾控股有限公司")),
+    # a product named right after the cue
+    ("网贷平台青禾所发布公告。青禾所推出系列产品地产宝更是毫不避讳。", ("青禾所", "operates", "地产宝")),
+    # 该平台 is the platform the paragraph is about
+    ("网贷平台青禾贷发布公告称，逾期金额巨大。该平台隶属于上海青禾网络科技有限公司。",
+     ("上海青禾网络科技有限公司", "operates", "青禾贷")),
+])
+def test_relation_rules_reach_past_brackets_and_pronouns(text, triple):
+    x, names = run(text)
+    assert triple in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_a_platform_pronoun_with_no_platform_before_it_says_nothing():
+    x, _ = run("该平台隶属于上海青禾网络科技有限公司。")
+    assert x.relations == () or all(r.predicate == "locatedIn" for r in x.relations)

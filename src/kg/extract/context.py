@@ -14,6 +14,10 @@ from kg.model import Entity, Evidence
 
 OPEN, CLOSE = "\ue000", "\ue001"
 SLOT = rf"{OPEN}(\d+){CLOSE}"
+# the bracket after a name that declares its short form: X（以下简称“Y”）, X(下称Y), X（简称：Y）
+_DECLARATION = re.compile(
+    rf"{OPEN}(\d+){CLOSE}\s*[（(]\s*(?:以下|下文)?(?:简称|下称|称)?\s*[:：]?\s*[“\"「]?{OPEN}(\d+){CLOSE}[”\"」]?\s*[)）]"
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,16 @@ class Sentence:
             cursor = slot.end
         out.append(self.text[cursor - self.start:])
         positions.extend(range(cursor, self.end))
-        return "".join(out), positions
+        masked = "".join(out)
+        # X（下称“Y”）where Y names X again: rules read on as if the bracket were not there
+        for m in reversed(list(_DECLARATION.finditer(masked))):
+            if self.slots[int(m.group(1))].entity.id == self.slots[int(m.group(2))].entity.id:
+                cut = m.start(2) - len(OPEN)
+                bracket_start = masked.rfind("（", m.start(), cut) if "（" in masked[m.start():cut] else \
+                    masked.rfind("(", m.start(), cut)
+                masked = masked[:bracket_start] + masked[m.end():]
+                del positions[bracket_start:m.end()]
+        return masked, positions
 
     def period_at(self, offset: int) -> str:
         """The time in force at an offset: the last time expression before it in the sentence, else

@@ -215,6 +215,8 @@ _AUTHORITY = re.compile(
 )
 _ADMIN_UNIT = re.compile(rf"[{CJK}]{{2}}(?:省|市|县|区|自治区|自治州)$")
 _NATIONAL = ("国家", "中国", "最高")
+_COMMISSIONS = ("中国银保监会", "中国银监会", "中国证监会", "中国保监会", "银保监会", "银监会", "证监会", "保监会",
+                "国家金融监督管理总局", "金融监管总局")
 
 
 def _admin_prefix_start(text: str, end: int, places: set[str]) -> int:
@@ -243,6 +245,10 @@ def find_regulators(text: str, places: set[str]) -> Iterator[Mention]:
             if national is None:
                 continue
             start -= len(national)
+        # 银监会浙江监管局, 中国证监会北京监管局: the commission's office in that place is one body
+        parent = next((p for p in _COMMISSIONS if text.startswith(p, start - len(p))), None)
+        if parent is not None and text[m.start():m.end()].endswith("监管局"):
+            start -= len(parent)
         name = text[start:m.end()]
         kind = "Court" if name.endswith(("法院", "检察院")) else None
         yield Mention(start, m.end(), name, "Regulator", kind, None, "regulator")
@@ -496,7 +502,7 @@ def find_product_lists(text: str, known: set[str]) -> Iterator[Mention]:
             while (w := next((w for w in _LEFT_STOPS if name.startswith(w)), None)) and len(name) - len(w) >= 2:
                 name = name[len(w):]
             start = m.end(1) - len(name)
-            if start > 0 and re.match(rf"[{CJK}A-Za-z]", text[start - 1]) and text[start - 1] not in "、，,":
+            if start > cue.end() and re.match(rf"[{CJK}A-Za-z]", text[start - 1]) and text[start - 1] not in "、，,":
                 # glued to the word before it: only a name if that word is a stop word or a number
                 if not re.search(r"[\d天月期)）]$", text[max(0, start - 3):start]):
                     continue

@@ -89,6 +89,9 @@ _CONTROLLER = re.compile(
     rf"{SLOT}(?:[^\ue000\ue001。；;]{{0,6}}?)(?:的)?(?:目前的)?(?:控股股东|实际控制人|实控人|大股东)(?:为|是|系)?"
     rf"[^\ue000\ue001。；;]{{0,10}}?{SLOT}"
 )
+_CONTROLLER_FIRST = re.compile(
+    rf"{SLOT}(?:为|是|系|成为)(?:了)?{SLOT}(?:的)?(?:控股股东|实际控制人|实控人|最终受益人|实际受益人|最终控制人|大股东)"
+)
 _SLOT_RE = re.compile(SLOT)
 
 
@@ -145,12 +148,21 @@ def _party(sentence: Sentence, masked: str, at: int, how: str, exclude: set[int]
 def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[Relation]:
     """Relations with a list on one side: investors, shareholders, operators. `topic` is the
     company the paragraph is about, for 由A、B、C三家股东共同出资 with no company before the list."""
-    if len(sentence.slots) < 2:
+    if not sentence.slots or len(sentence.slots) < 2 and topic is None:
         return
     masked, _ = sentence.masked()
     evidence = sentence.evidence
     for m in _CONTROLLER.finditer(masked):
         owned, owner = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
+        if owned.id == owner.id or owned.category not in COMPANY:
+            continue
+        if owner.category == "Person":
+            yield Relation(owner.id, "shareholderOf", owned.id, evidence)
+        elif owner.category in COMPANY:
+            yield Relation(owned.id, "subsidiaryOf", owner.id, evidence)
+    # Y为X的实际控制人 / 最终受益人: the owner named first
+    for m in _CONTROLLER_FIRST.finditer(masked):
+        owner, owned = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
         if owned.id == owner.id or owned.category not in COMPANY:
             continue
         if owner.category == "Person":
@@ -226,6 +238,13 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
             yield Relation(whole.id, "operates", part.id, evidence)
         elif part.category in COMPANY:
             yield Relation(part.id, "subsidiaryOf", whole.id, evidence)
+    # 该平台隶属于Y: the platform the paragraph is about
+    if topic is not None and topic.category in ("Lender", "Platform"):
+        for m in re.finditer(rf"(?:该平台|平台|其)(?:隶属于|隶属|归属于|由){SLOT}(?:负责)?(?:运营|运作|经营)?", masked):
+            whole = sentence.slots[int(m.group(1))].entity
+            if whole.id != topic.id and whole.category in COMPANY and whole.name.endswith("公司") and \
+                    (topic.kind == "P2PLender" or topic.category == "Platform"):
+                yield Relation(whole.id, "operates", topic.id, evidence)
     # 由X运作/运营: X runs the platforms named before it
     for m in re.finditer(rf"由{SLOT}(?:负责)?(?:运营|运作|经营)", masked):
         operator = sentence.slots[int(m.group(1))].entity
