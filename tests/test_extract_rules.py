@@ -610,3 +610,57 @@ def test_relation_rules_reach_past_brackets_and_pronouns(text, triple):
 def test_a_platform_pronoun_with_no_platform_before_it_says_nothing():
     x, _ = run("该平台隶属于上海青禾网络科技有限公司。")
     assert x.relations == () or all(r.predicate == "locatedIn" for r in x.relations)
+
+
+@pytest.mark.parametrize("text, name, category", [
+    ("青禾网/安心贷/团贷网等平台最新舆情。", "安心贷", "Lender"),  # a slash-separated list anchored by a known platform
+    ("据网贷之家消息，青禾贷平台暂停运营。", "青禾贷", "Lender"),  # X平台
+    ("青禾科技有限公司（青禾网平台）非法吸收公众存款。", "青禾网", "Lender"),
+    ("被告人通过互联网宣传懒青禾、懒定青等项目。", "懒青禾", "Product"),
+    ("平台推出了青禾贷、车主贷等产品。", "车主贷", "Product"),
+    ("该平台前身为青禾360，后改名为青禾网。", "青禾网", "Lender"),
+    ("该案已被移送石景山区人民检察院审查起诉。", "石景山区人民检察院", "Regulator"),
+    ("上海市第二中级人民法院于日前公开宣判。", "上海市第二中级人民法院", "Regulator"),
+    ("国家外汇管理局新疆维吾尔自治区分局对其处以罚款。", "国家外汇管理局新疆维吾尔自治区分局", "Regulator"),
+    ("罚单显示，中信 银行乌鲁木齐分行存在违规行为。", "中信银行乌鲁木齐分行", "Lender"),  # a stray space inside a name
+])
+def test_more_names_by_their_context(text, name, category):
+    assert entity_names(text).get(name) == category
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("据悉，该平台暂停运营，网贷平台纷纷退出。", "该"),
+    ("现金贷平台整改。", "现金贷"),
+    ("唐小僧最初从事券商资管、基金等金融产品的代销。", "券商资管"),
+    ("0元购项目涉及路由器、空气净化器等产品。", "空气净化器"),
+    ("泰国最大商业银行——青禾银行旗下寿险公司。", "泰国最大商业银行"),
+])
+def test_phrases_shaped_like_names_are_not_names(text, absent):
+    assert not any(absent in n for n in entity_names(text))
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("罚单显示，中信银行乌鲁木齐分行存在违规行为，国家外汇管理局新疆维吾尔自治区分局对其处以罚款20万元。",
+     ("中信银行乌鲁木齐分行", "penalizedBy", "国家外汇管理局新疆维吾尔自治区分局")),
+    ("网贷平台魔青宝发布公告。魔青宝平台（上海翔青金融信息服务有限公司）等关联公司账户被冻结。",
+     ("上海翔青金融信息服务有限公司", "operates", "魔青宝")),
+    ("2016年12月，魔青宝与江西银行股份有限公司签订《资金存管业务合作协议》。",
+     ("魔青宝", "partnerOf", "江西银行股份有限公司")),
+    ("3月23日，深圳最大的P2P网贷平台红岭创投发文。", ("红岭创投", "locatedIn", "深圳")),
+    ("本月初，深圳市互联网金融协会出炉了一份《深圳市网贷机构退出指引》。",
+     ("深圳市网贷机构退出指引", "issuedBy", "深圳市互联网金融协会")),
+])
+def test_relation_cues_seen_in_unseen_articles(text, triple):
+    x, names = run(text.replace("魔青宝与", "网贷平台魔青宝发布公告。魔青宝与") if "签订" in text else text)
+    assert triple in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_an_acquisition_with_an_unnamed_target_is_still_an_event():
+    x, names = run("2018年7月16日，富卫集团宣布将以927亿泰铢收购青禾银行旗下寿险公司的全部股权。")
+    assert [(e.type, names[e.subject], e.object, e.date) for e in x.events] == [
+        ("Acquisition", "富卫集团", None, "2018-07-16")]
+
+
+def test_a_media_outlet_is_never_the_subject_of_a_penalty():
+    x, names = run("（蓝鲸财经）2018年11月23日，证监会表示将严惩违规，对违法行为处以罚款。")
+    assert not [e for e in x.events if names[e.subject] == "蓝鲸财经"]

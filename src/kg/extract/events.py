@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from kg.extract.context import Sentence, Slot
+from kg.extract.context import Sentence, Slot, is_media
 from kg.model import Event
 
 COMPANY = ("Lender", "Platform", "Organization")
@@ -24,9 +24,12 @@ CAPITAL = re.compile(r"增资|注册资本[^，,。；;]{0,14}?(?:增加|增至|
 BEFORE = re.compile(r"(?:从|由)\s*$")
 AFTER = re.compile(r"(?:增至|增加至|增长至|提升至|提高至|变更为|扩大至|增加到|增长到|提升到|达到|达|至|到|为)\s*$")
 PENALTY = re.compile(r"罚款|罚没|处罚|罚单|处以|责令改正|责令整改|监管措施|警示函")
-ISSUED = re.compile(r"发布|印发|出台|下发|颁布|公布|发出")
+ISSUED = re.compile(r"发布|印发|出台|出炉|推出|下发|颁布|公布|发出")
 EFFECTIVE = re.compile(r"(?:起|开始)?(?:正式)?(?:施行|实施|生效)")
 ACQUIRED = re.compile(r"收购|并购")
+_ACQUISITION = re.compile(
+    r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？，,]{0,20}?(?<!被)(?<!遭)(收购|并购)(?:了)?(?:\ue000(\d+)\ue001)?"
+)
 _RENAMING = re.compile(r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？]{0,30}?(?:已)?(?:正式)?(更名为|改名为|更名|改名)\ue000(\d+)\ue001")
 
 
@@ -86,6 +89,7 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
                         value_before=before, value_after=after)
 
     m = PENALTY.search(text)
+    companies = [c for c in companies if not is_media(c.entity)]
     if m and regulators and companies:
         fine = next((q.value for q in sentence.quantities if q.kind == "money"), None)
         subject = _nearest(companies, base + m.start())
@@ -102,10 +106,14 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
             yield Event("RegulationEffective", regulation.entity.id, ev, None, _date(sentence, base + m.start()))
 
     masked, positions = sentence.masked()
-    for m in re.finditer(r"\ue000(\d+)\ue001(?:已|正式|成功|宣布)?(?:全资)?(?:收购|并购)(?:了)?\ue000(\d+)\ue001", masked):
-        a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
-        if a.entity.category in COMPANY and b.entity.category in COMPANY:
-            yield Event("Acquisition", a.entity.id, ev, b.entity.id, _date(sentence, a.start))
+    # X收购Y, also X宣布将以927亿泰铢收购Y旗下寿险公司 (the target may go unnamed)
+    for m in _ACQUISITION.finditer(masked):
+        a = sentence.slots[int(m.group(1))]
+        b = sentence.slots[int(m.group(3))] if m.group(3) else None
+        if a.entity.category not in COMPANY or is_media(a.entity):
+            continue
+        target = b.entity.id if b is not None and b.entity.category in COMPANY and b.entity.id != a.entity.id else None
+        yield Event("Acquisition", a.entity.id, ev, target, _date(sentence, positions[m.start(2)]))
     # X更名为Y, also a clause away (彼时该公司名为X，并于当年8月获批…，次月更名为Y), dated at the cue
     for m in _RENAMING.finditer(masked):
         a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(3))]

@@ -65,6 +65,16 @@ class RegistryMatcher:
     def __call__(self, text: str) -> Iterator[Mention]:
         if self.regex is None:
             return
+        yield from self._match(text, None)
+        for split in _SPLIT_NAME.finditer(text):
+            # 中信 银行: a web page's stray space inside a name; match around it with the space out
+            space = split.start() + 1
+            lo, hi = max(0, space - 16), min(len(text), space + 17)
+            kept = [i for i in range(lo, hi) if i != space]
+            yield from (m for m in self._match("".join(text[i] for i in kept), kept) if m.start < space < m.end)
+
+    def _match(self, text: str, offsets: list[int] | None) -> Iterator[Mention]:
+        """Matches in text; `offsets` maps a compacted text's positions back to the original."""
         for m in self.regex.finditer(text):
             surface = m.group(0)
             entry = self.by_surface.get(surface)
@@ -74,8 +84,9 @@ class RegistryMatcher:
                 continue
             if entry.key in _CHANNELS and _used_as_channel(text, m.start(), m.end()):
                 continue
-            yield Mention(m.start(), m.end(), surface, entry.category, entry.kind, entry.key, "registry",
-                          canonical=entry.name)
+            start, end = (m.start(), m.end()) if offsets is None else (offsets[m.start()], offsets[m.end() - 1] + 1)
+            # with offsets, the span covers the stray space and the surface is the name as registered
+            yield Mention(start, end, surface, entry.category, entry.kind, entry.key, "registry", canonical=entry.name)
 
 
 # Messaging and social apps are mostly named as a channel (官方微信, 用微信扫描二维码, 微信公众号):
@@ -87,6 +98,9 @@ _CHANNEL_AFTER = re.compile(r"^\s*(?:公众号|公众平台|扫描|扫码|扫一
 
 def _used_as_channel(text: str, start: int, end: int) -> bool:
     return bool(_CHANNEL_BEFORE.search(text[max(0, start - 3):start]) or _CHANNEL_AFTER.match(text[end:end + 4]))
+
+
+_SPLIT_NAME = re.compile(r"[\u4e00-\u9fff][ \u3000][\u4e00-\u9fff]")
 
 
 def _inside_latin_word(text: str, start: int, end: int) -> bool:
@@ -188,6 +202,7 @@ def _after_open_bracket(text: str, start: int, end: int) -> int:
     return cut_at if depth > 0 else cut
 
 
+_DESCRIPTION = re.compile(r"最大|最小|最早|最新|第[一二三四五六七八九十\d]|一家|多家|各家|该|这|那|某")
 _ADMIN_START = re.compile(rf"[{CJK}]{{2,3}}(?:省|市|县|自治区)")
 
 
@@ -203,15 +218,16 @@ def find_legal_names(text: str, places: set[str], blocked: set[int] = frozenset(
                 continue
         start = _after_open_bracket(text, start, m.start())
         name = text[start:m.end()]
-        if len(name) - len(m.group(0)) < 2:
-            continue
+        if len(name) - len(m.group(0)) < 2 or _DESCRIPTION.search(name[: len(name) - len(m.group(0))]):
+            continue  # 泰国最大商业银行: a description, not a name
         category, kind = classify_company(name)
         yield Mention(start, m.end(), name, category, kind, None, "legal-name")
 
 
 _AUTHORITY = re.compile(
     r"(?:地方)?金融(?:监督)?管理局|金融工作(?:办公室|局)|金融办|银保监局|银监局|证监局|金融监管局|监管局"
-    rf"|公安(?:局|厅)(?:[{CJK}]{{2,4}}分局)?|市场监督管理局|市场监管局|人民法院|人民检察院|打非办|金融稳定局"
+    rf"|公安(?:局|厅)(?:[{CJK}]{{2,4}}分局)?|市场监督管理局|市场监管局|(?:第[一二三四五六七八九十]+)?(?:中级|高级)?人民法院"
+    r"|人民检察院|打非办|金融稳定局"
 )
 _ADMIN_UNIT = re.compile(rf"[{CJK}]{{2}}(?:省|市|县|区|自治区|自治州)$")
 _NATIONAL = ("国家", "中国", "最高")
@@ -230,7 +246,12 @@ def _admin_prefix_start(text: str, end: int, places: set[str]) -> int:
             continue
         unit = _ADMIN_UNIT.search(before)
         if unit:
-            start -= len(unit.group(0))
+            longer = text[max(0, start - len(unit.group(0)) - 1):start - 1]
+            # 石景山区: a three-character district when jieba knows the word
+            if before.endswith(("区", "县")) and len(longer) == 3 and longer in _word_tags():
+                start -= 4
+            else:
+                start -= len(unit.group(0))
             continue
         return start
 
@@ -252,8 +273,38 @@ def find_regulators(text: str, places: set[str]) -> Iterator[Mention]:
         name = text[start:m.end()]
         kind = "Court" if name.endswith(("法院", "检察院")) else None
         yield Mention(start, m.end(), name, "Regulator", kind, None, "regulator")
-    for m in re.finditer(rf"中国人民银行[{CJK}]{{2,8}}?(?:分行|中心支行|支行|营业管理部)", text):
-        yield Mention(m.start(), m.end(), m.group(0), "Regulator", None, None, "regulator")
+    for m in re.finditer(rf"(?:中国人民银行|国家外汇管理局|国家税务总局)([{CJK}]{{2,10}}?)(?:分行|中心支行|支行|营业管理部|分局|中心支局|支局)", text):
+        if _is_place_run(m.group(1), places):
+            yield Mention(m.start(), m.end(), m.group(0), "Regulator", None, None, "regulator")
+
+
+def _is_place_run(run: str, places: set[str]) -> bool:
+    """广东, 新疆维吾尔自治区, 乌鲁木齐市: place names and administrative units, nothing else."""
+    pos = 0
+    while pos < len(run):
+        place = max((p for p in places if run.startswith(p, pos)), key=len, default=None)
+        if place:
+            pos += len(place)
+        elif run[pos] in "省市县区":
+            pos += 1
+        else:
+            unit = re.match(r"(?:维吾尔|壮族|回族)?自治区|自治州", run[pos:])
+            if not unit:
+                return False
+            pos += len(unit.group(0))
+    return True
+
+
+_BANK_BRANCH = re.compile(rf"([{CJK}]{{2,10}}?)(分行|支行)")
+
+
+def find_bank_branches(text: str, banks: list[Mention], places: set[str]) -> Iterator[Mention]:
+    """中信银行乌鲁木齐分行: a bank's branch in a place, named after both, is a lender of its own."""
+    for bank in banks:
+        m = _BANK_BRANCH.match(text, bank.end)
+        if m and _is_place_run(m.group(1), places):
+            # named by the bank's own surface form: a stray space inside it (中信 银行) is not kept
+            yield Mention(bank.start, m.end(), bank.text + m.group(0), "Lender", "Bank", None, "legal-name")
 
 
 SURNAMES = set(
@@ -341,7 +392,7 @@ _BRAND = (rf"[A-Za-z0-9{CJK}]{{1,5}}?(?:贷|宝|网|金服|金融|理财|财富|
 _BRAND_END = (r"(?=[，。、；：:;,.!?！？“”\"'（）()\s]|的|旗下|于|已|被|在|发布|表示|称|运营|平台|成立|上线|是|为|宣布|"
               r"出现|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|非法|疑|实际控制人|实控人|隶属|归属|$)")
 _PLATFORM_BEFORE = re.compile(rf"(?:(?:P2P|网贷|互金|理财|借贷|网络借贷)?平台|P2P)[“\"「]?({_BRAND}){_BRAND_END}")
-_PLATFORM_LIST = re.compile(rf"((?:{_BRAND}、)+{_BRAND})(?:等)?(?:\d+家|多家|几家)?(?:P2P|网贷|互金|理财)?平台")
+_PLATFORM_LIST = re.compile(rf"((?:{_BRAND}[、/])+{_BRAND})(?:等)?(?:\d+家|多家|几家)?(?:P2P|网贷|互金|理财)?平台")
 _PLATFORM_EVENT = re.compile(
     rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({_BRAND})(?:平台)?(?:已|正式|突然|也)?"
     r"(?:疑似?|涉嫌)?(?:爆雷|暴雷|逾期|清盘|被立案|立案侦查|被警方立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付)"
@@ -350,7 +401,7 @@ _NOT_BRANDS = {"该平台", "网贷", "理财", "金融", "互联网金融", "�
                "多家", "部分", "其他", "旗下", "该网", "官网", "网站", "上网", "联网", "互联网", "中国", "全国"}
 
 
-_LIST_SEPARATORS = "、"
+_LIST_SEPARATORS = "、/"
 _ITEM = re.compile(rf"[A-Za-z0-9{CJK}]{{2,6}}")
 
 
@@ -369,8 +420,10 @@ def find_list_neighbours(text: str, anchors: list[Mention], known: set[str]) -> 
                     m = _ITEM.match(text, pos + 1)
                     if not m:
                         break
-                    # the longest item that ends at a separator: 山海贷的网贷业务 → 山海贷
-                    end = next((e for e in range(m.end(), m.start() + 1, -1) if _ends_item(text, e)), None)
+                    # the longest item that ends at a separator: 山海贷的网贷业务 → 山海贷; never past 等
+                    last = text.find("等", m.start(), m.end())
+                    last = m.end() if last < 0 else last
+                    end = next((e for e in range(last, m.start() + 1, -1) if _ends_item(text, e)), None)
                     if end is None:
                         break
                     start = m.start()
@@ -391,11 +444,11 @@ def find_list_neighbours(text: str, anchors: list[Mention], known: set[str]) -> 
 
 
 def _ends_item(text: str, end: int) -> bool:
-    return end >= len(text) or text[end] in "、，。；,;：:！？!? \n（(" or text.startswith(("等", "和", "及", "被", "的"), end)
+    return end >= len(text) or text[end] in "、/，。；,;：:！？!? \n（(" or text.startswith(("等", "和", "及", "被", "的"), end)
 
 
 def _starts_item(text: str, start: int) -> bool:
-    return start == 0 or text[start - 1] in "、，。；,;：:！？!? \n）)“”\"】"
+    return start == 0 or text[start - 1] in "、/，。；,;：:！？!? \n）)“”\"】"
 
 
 def _looks_like_brand(name: str) -> bool:
@@ -486,6 +539,44 @@ _PRODUCT_ITEM = re.compile(rf"([{CJK}A-Za-z]{{1,5}}(?:宝|贷|借|付|花|分期
 _PRODUCT_OWNER = re.compile(rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({_BRAND})(?:的)?(?:理财)?(?=产品(?:分为|包括|有|如)|推出)")
 
 
+_LISTED_PRODUCTS = re.compile(
+    rf"((?:[{CJK}A-Za-z0-9]{{2,8}}、)+[{CJK}A-Za-z0-9]{{2,6}})等(?P<kind>(?:理财|投资|借贷|贷款|金融)?产品|(?:理财|投资)?项目)")
+_RENAMED = re.compile(rf"(?:更名为|改名为|更名|改名)[“\"「]?([{CJK}A-Za-z0-9]{{2,8}})")
+
+
+def find_renamed_names(text: str, known: set[str], taken: list[tuple[int, int]]) -> Iterator[Mention]:
+    """…后改名为米袋网: the new name of a renamed platform, when it has a lending brand's shape."""
+    for m in _RENAMED.finditer(text):
+        run = m.group(1)
+        brand = re.match(rf"(?:{_BRAND})(?=[^{CJK}A-Za-z0-9]|$)", run + " ")
+        if brand is None:
+            continue
+        start, end = m.start(1), m.start(1) + len(brand.group(0))
+        name = text[start:end]
+        if name not in known and name not in _NOT_BRANDS and _looks_like_brand(name) and not _covered(start, end, taken):
+            yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
+
+
+def _generic_compound(name: str) -> bool:
+    """券商资管, 银行理财: two common words side by side name a kind of product, not one product."""
+    tags = _word_tags()
+    if name.startswith(_PRODUCT_KINDS) or name.endswith(_PRODUCT_KINDS):
+        return True
+    return len(name) == 4 and all(tags.get(part, "x")[:1] in ("n", "v") for part in (name[:2], name[2:]))
+
+
+_PRODUCT_KINDS = ("资管", "基金", "信托", "保险", "券商", "银行", "存款", "国债", "债券", "股票", "期货", "理财")
+
+
+def _after_verb(run: str) -> str:
+    """宣传懒活期 → 懒活期: the shortest tail after a stop word or a verb jieba knows; else the run."""
+    for size in range(3, len(run)):
+        head = run[:-size]
+        if head.endswith(tuple(_LEFT_STOPS)) or any(_word_tags().get(head[-n:], "")[:1] == "v" for n in (2, 1)):
+            return run[-size:]
+    return run
+
+
 def find_product_lists(text: str, known: set[str]) -> Iterator[Mention]:
     """花虾金融产品分为…猜虾宝45天、花宝30天 / 推出系列产品地产宝: products named in a list after a cue,
     and the platform named right before the cue."""
@@ -493,6 +584,19 @@ def find_product_lists(text: str, known: set[str]) -> Iterator[Mention]:
         name = m.group(1)
         if name not in known and name not in _NOT_BRANDS and _looks_like_brand(name):
             yield Mention(m.start(1), m.end(1), name, "Lender", "P2PLender", None, "platform")
+    # 懒活期、懒定制、懒定期等项目: the items of a list closed by 等项目 / 等产品
+    for m in _LISTED_PRODUCTS.finditer(text):
+        pos = m.start(1)
+        items = m.group(1).split("、")
+        first = _after_verb(items[0])
+        pos += len(items[0]) - len(first)
+        # bare 等产品 may list goods (路由器、空气净化器): then only names shaped like loan products
+        any_shape = m.group("kind") != "产品"
+        for item in [first, *items[1:]]:
+            if item not in known and _looks_like_brand(item) and item not in _NOT_BRANDS and \
+                    not _generic_compound(item) and (any_shape or _PRODUCT_SHAPE.search(item)):
+                yield Mention(pos, pos + len(item), item, "Product", None, None, "product-list")
+            pos += len(item) + 1
     for cue in _PRODUCT_LIST_CUE.finditer(text):
         pos, end_of_list = cue.end(), min(len(text), cue.end() + 160)
         stop = text.find("。", pos)
@@ -540,24 +644,56 @@ _ORG_BRAND = re.compile(r"(.+?)(?:资本|证券|集团|实业|控股|基金|金�
 _NOT_BRAND_TAGS = set("vadmbrpcu")
 
 
+_BEFORE_PLATFORM = re.compile(rf"([{CJK}A-Za-z0-9]{{2,8}})平台(?!化|型|类|上|内|方|经济|企业|公司|机构|业务)")
+_GENERIC_BEFORE_PLATFORM = {"网贷", "借贷", "理财", "交易", "服务", "网络", "互联网", "金融", "互金", "投资", "第三方",
+                            "电商", "支付", "综合", "开放", "该", "这个", "这家", "一家", "多家", "其他", "问题", "监测",
+                            "信息", "数据", "科技", "技术", "社交", "消费", "贷款", "信贷", "融资", "资产", "线上",
+                            "官方", "公开", "合规", "头部", "小贷", "助贷", "在线", "车贷", "房贷", "管理", "运营", "现金贷",
+                            "校园贷", "套路贷", "裸贷", "首付贷", "消费贷", "经营贷"}
+
+
+_DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|各|每|某|多|几|一|两|上|下|其|本|我|你|他|有|获取|投诉|因此|登陆|进入)")
+
+
+def _platforms_named_before(text: str, known: set[str]) -> Iterator[tuple[int, int]]:
+    """安心贷平台, 爱财有道平台暂停运营: the shortest run before 平台 that starts after a separator or
+    a stop word, shaped like a lending brand or unknown to jieba's dictionary."""
+    for m in _BEFORE_PLATFORM.finditer(text):
+        run_start, end = m.start(1), m.end(1)
+        for size in range(2, end - run_start + 1):
+            start = end - size
+            if start == run_start and (start == 0 or text[start - 1] in _SEPARATORS) or \
+                    text[max(0, start - 4):start].endswith(tuple(_LEFT_STOPS)):
+                name = text[start:end]
+                if name in known or name in _GENERIC_BEFORE_PLATFORM or name.endswith(tuple(_GENERIC_BEFORE_PLATFORM)):
+                    break
+                if len(name) >= 3 and _APP_BRAND.match(name) and _looks_like_brand(name) and not _DEMONSTRATIVE.match(name):
+                    yield start, end
+                break
+
+
 def find_platform_names(text: str, known: set[str]) -> Iterator[Mention]:
-    """Lending platforms named by their context: 平台X, X、Y等平台, X爆雷/清盘/被立案."""
-    spans: list[tuple[int, int]] = []
+    """Lending platforms named by their context: 平台X, X平台, X、Y等平台, X爆雷/清盘/被立案."""
+    spans: list[tuple[int, int]] = list(_platforms_named_before(text, known))
     for m in _PLATFORM_BEFORE.finditer(text):
         spans.append((m.start(1), m.end(1)))
     for m in _PLATFORM_LIST.finditer(text):
         pos = m.start(1)
-        for item in m.group(1).split("、"):
+        for item in re.split("[、/]", m.group(1)):
             spans.append((pos, pos + len(item)))
             pos += len(item) + 1
     for m in _PLATFORM_EVENT.finditer(text):
         spans.append((m.start(1), m.end(1)))
     for start, end in spans:
+        # 平台推出了青禾贷: a verb after 平台 is no part of the name
+        while (w := next((w for w in _LEFT_STOPS if text.startswith(w, start)), None)) or \
+                _word_tags().get(text[start:start + 2], "")[:1] == "v" and end - start > 3:
+            start += len(w) if w else 2
         name = text[start:end]
         if name in _NOT_BRANDS or name in known or len(name) < 2 or name.isdigit() or name.endswith("官网"):
             continue
-        if re.search(r"\d", name) and not re.search(r"[A-Za-z]", name):
-            continue  # 8000万元… is no brand
+        if re.search(r"\d", name) and (re.search(r"[万亿元%％]", name) or not re.search(rf"[{CJK}A-Za-z]", name)):
+            continue  # 8000万元… is no brand (58车贷 is)
         yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
 
 

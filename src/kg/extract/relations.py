@@ -47,10 +47,10 @@ RULES: tuple[Rule, ...] = (
     _rule("operates", rf"E(?:推出|上线|发布|运营|打造|开通)(?:了)?{GAP}{{0,8}}?E", 1, 2, COMPANY, ("Product",)),
     _rule("operates", r"E(?:是|为|系)E(?:的|旗下)", 2, 1, COMPANY, ("Product",)),
     # partnerships
-    _rule("partnerOf", rf"E(?:与|和|同|跟|携手|联合)E{GAP}{{0,12}}?(?:合作|签约|签署|携手|联合|共建|助贷)", 1, 2),
+    _rule("partnerOf", rf"E(?:与|和|同|跟|携手|联合)E{GAP}{{0,12}}?(?:合作|签约|签署|签订|达成|携手|联合|共建|助贷)", 1, 2),
     _rule("partnerOf", r"E(?:携手|联合)E", 1, 2),
     # regulation
-    _rule("issuedBy", rf"E{GAP}{{0,20}}?(?:发布|印发|出台|下发|颁布|公布|制定|起草)(?:了)?{GAP}{{0,8}}?E", 2, 1,
+    _rule("issuedBy", rf"E{GAP}{{0,20}}?(?:发布|印发|出台|出炉|推出|下发|颁布|公布|制定|起草)(?:了)?{GAP}{{0,8}}?E", 2, 1,
           ("Regulation",), ISSUERS),
     _rule("issuedBy", rf"E(?:由)E{GAP}{{0,6}}?(?:发布|印发|出台|下发|颁布|制定)", 1, 2, ("Regulation",), ISSUERS),
     _rule("penalizedBy", rf"E(?:被|遭|遭到|收到)E{GAP}{{0,30}}?{PENALTY}", 1, 2, COMPANY, ("Regulator",)),
@@ -238,6 +238,16 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
             yield Relation(whole.id, "operates", part.id, evidence)
         elif part.category in COMPANY:
             yield Relation(part.id, "subsidiaryOf", whole.id, evidence)
+    # X存在违规…，监管局对其处以罚款: 其 is the company named before the authority
+    for m in re.finditer(rf"{SLOT}{GAP}{{0,10}}?(?:对|向)其{GAP}{{0,40}}?{PENALTY}", masked):
+        regulator = sentence.slots[int(m.group(1))].entity
+        if regulator.category != "Regulator":
+            continue
+        earlier = [sentence.slots[i].entity for i in _slots(masked[:m.start()])
+                   if sentence.slots[i].entity.category in COMPANY and not is_media(sentence.slots[i].entity)]
+        company = earlier[-1] if earlier else topic
+        if company is not None and company.category in COMPANY:
+            yield Relation(company.id, "penalizedBy", regulator.id, evidence)
     # 该平台隶属于Y: the platform the paragraph is about
     if topic is not None and topic.category in ("Lender", "Platform"):
         for m in re.finditer(rf"(?:该平台|平台|其)(?:隶属于|隶属|归属于|由){SLOT}(?:负责)?(?:运营|运作|经营)?", masked):
@@ -268,8 +278,17 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
         operator, platform = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
         if operator.category in COMPANY and operator.id != platform.id:
             yield Relation(operator.id, "operates", platform.id, evidence)
+    # 北京君安信科技有限公司（安心贷平台）/ 湖南省星展投资有限公司（58车贷）: the company runs the platform;
+    # 魔房宝平台（上海翔梓金融信息服务有限公司）: the same, the other way round
+    for m in re.finditer(rf"{SLOT}(?:平台)?[（(]{SLOT}(?:平台)?[）)]", masked):
+        operator, platform = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
+        if platform.name.endswith("公司") and not operator.name.endswith("公司"):
+            operator, platform = platform, operator
+        if operator.id != platform.id and operator.category in COMPANY and operator.name.endswith("公司") and \
+                platform.category in ("Lender", "Platform") and not platform.name.endswith(("公司", "银行")):
+            yield Relation(operator.id, "operates", platform.id, evidence)
     # 成都P2P平台优车行: a platform introduced with its city
-    for m in re.finditer(rf"{SLOT}(?:的|本地|当地)?(?:P2P|网贷|互金|理财)?平台{SLOT}", masked):
+    for m in re.finditer(rf"{SLOT}(?:的|本地|当地|最大的|知名|老牌|首家)*(?:P2P|网贷|互金|理财|借贷)*平台{SLOT}", masked):
         place, platform = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
         if place.category == "Place" and platform.category in ("Lender", "Platform"):
             yield Relation(platform.id, "locatedIn", place.id, evidence)
