@@ -664,3 +664,23 @@ def test_an_acquisition_with_an_unnamed_target_is_still_an_event():
 def test_a_media_outlet_is_never_the_subject_of_a_penalty():
     x, names = run("（蓝鲸财经）2018年11月23日，证监会表示将严惩违规，对违法行为处以罚款。")
     assert not [e for e in x.events if names[e.subject] == "蓝鲸财经"]
+
+
+@pytest.mark.parametrize("text, metric, value, period", [
+    # 至今 / 截止目前 speak from the article's own time, not from the last date named
+    ("2019年3月，快手发文。快手2009年3月上线，至今累计出借金额4519亿元，最新待偿金额为184亿元。",
+     "LoanBalance", 18400000000, "2019"),
+    # what is owed to all lenders is the platform's book
+    ("截至2019年5月1日，快手的出借人待偿余额184.33亿元。", "LoanBalance", 18433000000, "2019-05-01"),
+])
+def test_balances_owed_to_lenders_and_figures_as_of_now(text, metric, value, period):
+    x, _ = run(text)
+    assert (metric, pytest.approx(value), period) in [(o.metric, o.value, o.period) for o in x.observations]
+
+
+@pytest.mark.parametrize("text", [
+    "2021年12月底，未到期部分债权由红岭控股全额收购。",  # debts, not a company
+    "4月26日，北互金协会组织召开关于机构投资并购重组专题研讨会。",  # a noun, not a deal
+])
+def test_acquisition_words_that_are_no_acquisition(text):
+    assert not [e for e in run(text)[0].events if e.type == "Acquisition"]

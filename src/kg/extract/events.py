@@ -28,8 +28,10 @@ ISSUED = re.compile(r"发布|印发|出台|出炉|推出|下发|颁布|公布|�
 EFFECTIVE = re.compile(r"(?:起|开始)?(?:正式)?(?:施行|实施|生效)")
 ACQUIRED = re.compile(r"收购|并购")
 _ACQUISITION = re.compile(
-    r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？，,]{0,20}?(?<!被)(?<!遭)(收购|并购)(?:了)?(?:\ue000(\d+)\ue001)?"
+    r"\ue000(\d+)\ue001(?:(?!由|被|遭|关于|召开|参与)[^\ue000\ue001。；;！？，,]){0,20}?(收购|并购)"
+    r"(?!重组|潮|案|市场|基金|专题|交易|方)(?:了)?(?:\ue000(\d+)\ue001)?"
 )
+_BOUGHT_COMPANY = re.compile(r"股权|股份|公司|银行|平台|集团")
 _RENAMING = re.compile(r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？]{0,30}?(?:已)?(?:正式)?(更名为|改名为|更名|改名)\ue000(\d+)\ue001")
 
 
@@ -110,9 +112,11 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
     for m in _ACQUISITION.finditer(masked):
         a = sentence.slots[int(m.group(1))]
         b = sentence.slots[int(m.group(3))] if m.group(3) else None
-        if a.entity.category not in COMPANY or is_media(a.entity):
-            continue
+        if a.entity.category not in COMPANY or is_media(a.entity) or a.entity.name.endswith(_ISSUER_NAMES):
+            continue  # 协会组织召开并购研讨会: an association does not buy companies
         target = b.entity.id if b is not None and b.entity.category in COMPANY and b.entity.id != a.entity.id else None
+        if target is None and not _BOUGHT_COMPANY.search(masked, m.end(), m.end() + 30):
+            continue  # 由X全额收购未到期债权: debts or assets, not a company
         yield Event("Acquisition", a.entity.id, ev, target, _date(sentence, positions[m.start(2)]))
     # X更名为Y, also a clause away (彼时该公司名为X，并于当年8月获批…，次月更名为Y), dated at the cue
     for m in _RENAMING.finditer(masked):

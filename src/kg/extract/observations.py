@@ -14,8 +14,9 @@ from kg.model import Entity, Observation
 # cue → (metric, kinds of quantity it takes); longer cues first
 METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"注册资本(?:金)?", "RegisteredCapital", ("money",)),
-    (r"(?:贷款|放款|在贷|借贷|待还|贷款总)余额|余额", "LoanBalance", ("money",)),
-    (r"投放贷款|贷款投放|放贷|放款(?:金额|规模|量|额)?|投放(?:金额|规模|量)|累计(?:借贷|成交|撮合)(?:金额|额|量)?|成交(?:金额|量)|借贷(?:金额|规模)|撮合(?:金)?额|撮合(?:借款)?(?:金额|规模)",
+    (r"(?:贷款|放款|在贷|借贷|待还|待偿|贷款总)余额|余额|待偿(?:还)?(?:金额|本金)|待收(?:金额|本金)?|待还金额", "LoanBalance",
+     ("money",)),
+    (r"投放贷款|贷款投放|放贷|放款(?:金额|规模|量|额)?|投放(?:金额|规模|量)|累计(?:借贷|成交|撮合|出借)(?:金额|额|量)?|成交(?:金额|量)|借贷(?:金额|规模)|撮合(?:金)?额|撮合(?:借款)?(?:金额|规模)",
      "LoanIssuance", ("money",)),
     (r"营业(?:总)?收入|(?:总)?营收|(?:总)?收入", "Revenue", ("money",)),
     (r"净利润|净利|净亏损|亏损", "NetProfit", ("money",)),
@@ -103,7 +104,8 @@ _THRESHOLD_AFTER = re.compile(r"^\s*(?:[（(]含[)）])?\s*(?:以上|以下|以�
 _CAPITAL_CHANGE = re.compile(r"增至|增加至|增加到|提升至|提高至|变更为|增资|扩大至|实缴|减至|减少至|由|从")
 _PEOPLE_UNITS = ("人", "户", "名", "位", "人次")
 _FORECAST = re.compile(r"(?:预计|预期|预测|预估|有望|目标)[^，,。；;]*$")
-_PER_BORROWER = re.compile(r"(?:借款人|出借人|投资人|用户|单笔|人均|笔均)[^，,。；;]{0,3}$")
+# 前十大借款人待还余额 is a borrower's debt; 出借人待偿余额 (owed to all lenders) is the platform's book
+_PER_BORROWER = re.compile(r"(?:借款人|单一|单个|单笔|人均|笔均|户均)[^，,。；;]{0,3}$")
 # 由5.54亿元降至1.57亿元: the figure is the one the change arrives at
 _FROM_TO = re.compile(r"[^，,。；;]{0,4}?(?:由|从)\s*#\s*(?:降至|增至|升至|降到|增加至|增长至|减少至|下降至|上升至|变更至|变更为|提高至|提升至|跌至|涨至)\s*")
 _MONEY_METRICS = ("RegisteredCapital", "LoanBalance", "LoanIssuance", "Revenue", "NetProfit", "TotalAssets", "GMV")

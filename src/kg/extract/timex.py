@@ -28,7 +28,8 @@ TIMEX = re.compile(
     r")?"
 )
 _RELATIVE = re.compile(r"(?P<rel>今年|去年|明年|前年|上年|次年|同年|当年|一年间|一年后|一年来|(?:短短)?一年时间)"
-                       r"|(?P<relmonth>次月|当月|同月|上月)")
+                       r"|(?P<relmonth>次月|当月|同月|上月)"
+                       r"|(?P<now>至今|截至目前|截止目前|截至发稿|截止发稿|截至记者发稿)")
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,11 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
         if _SENTENCE_END.search(text, max(last_end, 0), start):
             sentence_year = default_year if default_year is not None else year
         last_end = end
+        if kind == "rel" and m.group("now"):
+            # 至今 / 截至目前: the time the article speaks from, known to the year at best
+            if default_year is not None:
+                yield Timex(offset + start, offset + end, f"{default_year:04d}", False)
+            continue
         if kind == "rel" and m.group("relmonth"):
             if month is None:
                 continue
