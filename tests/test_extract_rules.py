@@ -684,3 +684,23 @@ def test_balances_owed_to_lenders_and_figures_as_of_now(text, metric, value, per
 ])
 def test_acquisition_words_that_are_no_acquisition(text):
     assert not [e for e in run(text)[0].events if e.type == "Acquisition"]
+
+
+@pytest.mark.parametrize("text, triple", [
+    # the founders belong to the company the sentence names, which the recogniser does not know
+    ("唯品会发布公告。资料显示，国富人寿是由广西投资集团有限公司发起，联合7家公司共同设立的。",
+     ("广西投资集团有限公司", "shareholderOf", "唯品会")),
+    # 位于 describes the bank bought, not the buyer
+    ("浙江P2P平台微贷网于2017年4月认购位于山西省的阳泉市商业银行1.4亿股。", ("微贷网", "locatedIn", "山西省")),
+    # a company named inside a product list is no subsidiary of the lister
+    ("青禾所发布公告。青禾所推出系列产品地产宝更是毫不避讳投资的是中弘控股股份有限公司发布的项目。",
+     ("中弘控股股份有限公司", "subsidiaryOf", "青禾所")),
+])
+def test_relations_that_the_words_do_not_support(text, triple):
+    x, names = run(text)
+    assert triple not in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_a_pronoun_before_a_founders_list_still_means_the_paragraphs_company():
+    x, names = run("快手发布公告。该公司由青禾资本、德邦证券共同出资。")
+    assert ("德邦证券", "shareholderOf", "快手") in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}

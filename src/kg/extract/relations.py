@@ -59,7 +59,9 @@ RULES: tuple[Rule, ...] = (
     _rule("acquired", r"E(?:收购|并购|全资收购)(?:了)?E", 1, 2),
     _rule("acquired", r"E(?:被)E(?:收购|并购)", 2, 1),
     _rule("renamedTo", rf"E{GAP}{{0,30}}?(?:已)?(?:正式)?(?:更名为|改名为|更名|改名)E", 1, 2, ORG + ("Product",), ORG + ("Product",)),
-    _rule("locatedIn", rf"E{GAP}{{0,20}}?(?:位于|注册于|注册在|落户|总部位于|总部设在|注册地(?:为|在|位于))E", 1, 2,
+    # (认购位于山西省的X: after a verb that takes an object, 位于 describes that object, not the subject)
+    _rule("locatedIn", rf"E(?:(?!认购|收购|投资|入股|参股|增持|购买|控股)[^\ue000\ue001。；;！？]){{0,20}}?"
+                       r"(?:位于|注册于|注册在|落户|总部位于|总部设在|注册地(?:为|在|位于))E", 1, 2,
           COMPANY + ("Regulator",), ("Place",)),
     # 花财(华夏信财旗下): a product or company with its owner in brackets
     _rule("operates", r"E(?:APP|App|app)?[（(]E(?:旗下|的产品|出品)?[)）]", 2, 1, COMPANY, ("Product",)),
@@ -93,6 +95,8 @@ _CONTROLLER_FIRST = re.compile(
     rf"{SLOT}(?:为|是|系|成为)(?:了)?{SLOT}(?:的)?(?:控股股东|实际控制人|实控人|最终受益人|实际受益人|最终控制人|大股东)"
 )
 _SLOT_RE = re.compile(SLOT)
+# a clause that opens with a name of its own before 是由/由 (国富人寿是由…): not about the paragraph's topic
+_OWN_SUBJECT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,}(?:是|系|则|已|均)?$")
 
 
 def _stakes(listed: str) -> dict[int, float]:
@@ -183,10 +187,15 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
                         continue
                     if e.category == "Product":
                         yield Relation(owner.id, "operates", e.id, evidence)
-                    elif e.category in COMPANY:
+                    elif e.category in COMPANY and predicate == "subsidiaryOf":  # 旗下有…; not a product list
                         yield Relation(e.id, "subsidiaryOf", owner.id, evidence)
                 continue
-            target = _party(sentence, masked, m.start(), how, set(members)) or topic
+            target = _party(sentence, masked, m.start(), how, set(members))
+            own = _OWN_SUBJECT.search(masked[:m.start()])
+            if target is None and own and m.group(0).startswith("由") and not re.search(r"(?:该公司|公司|该平台|平台|该行|其|并|且|还|也)(?:是|系|则|已|均)?$",
+                                                        own.group(0)):
+                continue  # 国富人寿是由A发起: the sentence names its own (unrecognised) company
+            target = target or topic
             if target is None or any(sentence.slots[i].entity.id == target.id for i in members):
                 continue
             if how == "sole-or-many" and len(members) == 1 and sentence.slots[members[0]].entity.category in COMPANY:
