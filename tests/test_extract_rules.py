@@ -704,3 +704,26 @@ def test_relations_that_the_words_do_not_support(text, triple):
 def test_a_pronoun_before_a_founders_list_still_means_the_paragraphs_company():
     x, names = run("快手发布公告。该公司由青禾资本、德邦证券共同出资。")
     assert ("德邦证券", "shareholderOf", "快手") in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+@pytest.mark.parametrize("text, person", [
+    ("被告人胡立勇集资诈骗一案一审公开宣判。", "胡立勇"),
+    ("证监会新闻发言人常德鹏23日表示，将严惩违规。", "常德鹏"),
+    ("副总裁王芳又名王汝芳。", "王芳"),
+    ("创始人凌骏曾任多家公司高管。", "凌骏"),
+])
+def test_people_named_after_a_role(text, person):
+    assert entity_names(text).get(person) == "Person"
+
+
+@pytest.mark.parametrize("text, not_a_person", [
+    ("创始人凌骏曾任多家公司高管。", "凌骏曾"),
+    ("负责人于本月离职。", "于本月"),
+])
+def test_a_word_after_a_name_is_not_part_of_it(text, not_a_person):
+    assert not_a_person not in entity_names(text)
+
+
+def test_an_investor_named_after_a_verb_is_recognised():
+    x, names = run("魔方金服获得盈动资本领投的千万级融资。")
+    assert ("盈动资本", "shareholderOf", "魔方金服") in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}

@@ -318,12 +318,12 @@ SURNAMES = set(
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯")
 _PERSON_TITLE = (
     r"(?:董事长|总经理|总裁|首席执行官|CEO|创始人|联合创始人|董事|监事|法定代表人|法人代表|实际控制人|实控人|负责人|"
-    r"副总裁|行长|副行长|局长|副局长|主席|副主席|理事长|秘书长|分析师|研究员|院长|教授|律师|犯罪嫌疑人|嫌疑人|董秘|"
+    r"副总裁|行长|副行长|局长|副局长|主席|副主席|理事长|秘书长|分析师|研究员|院长|教授|律师|犯罪嫌疑人|嫌疑人|被告人|新闻发言人|发言人|董秘|"
     r"总监|合伙人|执行董事|经理|股东|主任|所长|处长|记者|免去|任命|聘任|聘请|选举|提名|新增)"
 )
 _AFTER_NAME = re.compile(
     r"(?:先生|女士|表示|称|指出|认为|介绍|说|等|也|在|的|是|为|已|曾|于|将|和|与|及|对|向|被|因|担任|任|出任|持有|"
-    r"透露|回应|强调|坦言|告诉|接受|同志|、|，|,|。|：|:|；|（|\(|）|\)|“|”|\s|$)"
+    r"透露|回应|强调|坦言|告诉|接受|同志|涉嫌|集资|犯|\d|、|，|,|。|：|:|；|（|\(|）|\)|“|”|\s|$)"
 )
 _TITLE_THEN_NAME = re.compile(_PERSON_TITLE + r"(?:为|是)?[：:，、\s]?")
 _NAME_THEN_CUE = re.compile(r"(?:先生|女士|表示|指出|认为|透露|坦言|强调|回应)")
@@ -352,11 +352,21 @@ def _name_at(text: str, i: int) -> int | None:
         tag = tags.get(name)
         if tag is not None and not tag.startswith("nr"):
             continue
-        if _AFTER_NAME.match(text, end):
+        if len(name) == 3 and (tags.get(name[:2], "")[:1] == "v" or tags.get(name[1:], "")[:1] in ("t", "m")):
+            continue  # 查封位, 于本月: a word jieba knows inside it, not a given name
+        if len(name) == 3 and name[2] in _NOT_NAME_END:
+            end -= 1  # 李宁忙…, 金伟又…: the third character starts the next word
+            name = name[:2]
+        if _AFTER_NAME.match(text, end) or given == 2 and len(name) == 2:
             ends.append((end, tag))
     if len(ends) == 2 and ends[1][1] and ends[1][1].startswith("nr") and ends[0][1] is None:
         return ends[1][0]  # 李宁 (a known name) rather than 李宁忙
+    if len(ends) == 2 and text[ends[0][0] - 1] in _NOT_NAME_END:
+        return ends[1][0]  # 凌骏曾任…, 易纲称…: the third character starts the next word
     return ends[0][0] if ends else None
+
+
+_NOT_NAME_END = set("曾称忙又位在将已也被于的等和与及是为说")
 
 
 def find_persons(text: str) -> Iterator[Mention]:
@@ -617,7 +627,7 @@ def find_product_lists(text: str, known: set[str]) -> Iterator[Mention]:
 
 
 _ORG_SHORT = re.compile(
-    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被括]))([{CJK}]{{2,4}}?(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技))"
+    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被括得司]))([{CJK}]{{2,4}}?(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技))"
     r"(?=[，。、；：:;,!?！？“”\"（）()\s]|和|与|及|等|领投|跟投|参投|的|旗下|已|将|于|在|为|是|发布|宣布|表示|完成|获得|获|"
     r"推出|成立|上线|称|持有|控股|入股|收购|共同|全额|全资|拟|正式|成功|作为|旗下|[两三四五六七八九十\d]+家|$)"
 )
