@@ -727,3 +727,28 @@ def test_a_word_after_a_name_is_not_part_of_it(text, not_a_person):
 def test_an_investor_named_after_a_verb_is_recognised():
     x, names = run("魔方金服获得盈动资本领投的千万级融资。")
     assert ("盈动资本", "shareholderOf", "魔方金服") in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+@pytest.mark.parametrize("text, metric, value", [
+    ("截至2018年5月底，P2P网贷行业正常运营平台数量下降至1872家。", "CompanyCount", 1872),
+    ("2018年5月，网贷行业成交量为1725亿元。", "LoanIssuance", 172500000000),
+])
+def test_the_national_market_carries_sector_figures(text, metric, value):
+    x, names = run(text)
+    assert ("全国网贷行业", metric, pytest.approx(value)) in [(names[o.subject], o.metric, o.value) for o in x.observations]
+
+
+def test_a_market_named_without_figures_is_no_entity():
+    assert entity_names("网贷行业正在出清，北京市网贷行业协会发布通知。").get("全国网贷行业") is None
+
+
+@pytest.mark.parametrize("text, name", [
+    ("据悉，深圳市票据宝金融服务有限公司成立。", "深圳市票据宝金融服务有限公司"),  # 据 ends 票据 here, not 据悉
+    ("股东为深圳市青年投资有限公司。", "深圳市青年投资有限公司"),  # 年 ends 青年
+    ("商业地产板块拥有岚皋县川惠旅游开发有限公司。", "岚皋县川惠旅游开发有限公司"),
+    ("投资了百色川惠房地产开发有限公司和广西川惠皓鼎置业发展有限公司。", "广西川惠皓鼎置业发展有限公司"),
+    ("法院显示，债务人岚皋县川惠旅游开发有限公司被执行。", "岚皋县川惠旅游开发有限公司"),
+    ("近日快手科技有限公司发布公告。", "快手科技有限公司"),  # 近日 is still a stop word
+])
+def test_legal_names_start_where_the_name_starts(text, name):
+    assert name in entity_names(text)

@@ -120,6 +120,7 @@ _LEFT_STOPS = sorted(
      "联合", "持有", "成立", "设立", "注册", "全资", "子公司", "股东", "宣布", "发布", "表示", "显示",
      "公告", "认为", "获得", "获批", "取得", "拿到", "斩获", "收购", "入股", "起诉", "处罚", "罚款", "免去", "建议",
      "人民币", "附属", "赎回", "合计", "披露", "加入", "负责", "专门", "期间", "部分", "至今", "密集", "旗下平台",
+     "拥有", "债务人", "债权人", "被告", "被执行人", "板块",
      "更名为", "更名", "作为", "这家", "一家", "此前", "目前", "近日", "日前", "近期", "此次", "本次", "随后", "同时",
      "今年", "去年", "已经", "已",
      "并", "且", "也", "还", "都", "而", "但", "则", "就", "即将", "正式", "完成", "年", "月", "日", "后", "前"],
@@ -160,6 +161,8 @@ def _extend_left(text: str, suffix_start: int, places: set[str], blocked: set[in
     while i > limit and _NAME_CHAR.match(text[i - 1]) and not text[i - 1].isdigit() and i not in blocked:
         stop = next((w for w in _STOPS_BY_LAST.get(text[i - 1], ()) if text.startswith(w, i - len(w))
                      and i - len(w) >= limit), None)
+        if stop is not None and len(stop) == 1 and _word_inside_name(text[i - 2:i]):
+            stop = None  # 票据, 青年: the stop character ends a word inside the name (深圳市票据宝…)
         if stop is not None and i < suffix_start:
             # a one-character stop right after punctuation starts a name: ，和信电子商务有限公司
             before = text[max(0, i - 4): i - 1]
@@ -173,10 +176,16 @@ def _extend_left(text: str, suffix_start: int, places: set[str], blocked: set[in
     place_at = place_regex(places)
     for p in range(1, len(stretch) - 1):
         if place_at.match(stretch, p) and "(" not in stretch[:p] and "（" not in stretch[:p]:
-            if p >= 2:
-                return i + p
+            if p >= 2 or stretch[0] in _NAME_INITIALS or stretch[0] in _LEFT_STOPS:
+                return i + p  # …，和广西川惠…: a one-character word before the place is not the name's
             break
     return i
+
+
+def _word_inside_name(word: str) -> bool:
+    """A word jieba knows as a noun or the like (票据 n, 青年 t), not itself a stop word (近日, 今年)."""
+    tag = _word_tags().get(word)
+    return tag is not None and tag[:1] not in "vpcdur" and word not in _LEFT_STOPS
 
 
 def place_regex(places, extra: tuple[str, ...] = ()) -> re.Pattern[str]:
@@ -765,8 +774,17 @@ _SEGMENT_ALT = "|".join(sorted(map(re.escape, SEGMENTS), key=len, reverse=True))
 _MARKET_TAIL = r"(?:行业|市场|机构|公司)"  # 成都P2P平台优车行 introduces a platform, not a market
 
 
+_NATIONAL_MARKET_AFTER = re.compile(rf"(?<=[，。、；：:;,!?！？“”\"（）()\s])(?:全国|国内|我国|整个)?({_SEGMENT_ALT}|网络借贷)(?:行业|市场)(?!协会|自律|专项|风险)")
+
+
 def find_markets(text: str, places: set[str]) -> Iterator[Mention]:
-    """广州网络小贷行业: an industry segment in a place, the subject of sector statistics."""
+    """广州网络小贷行业: an industry segment in a place, the subject of sector statistics; 网贷行业 /
+    全国P2P网贷行业 without a place is the national market. A market the article gives no figure
+    for is dropped after extraction."""
+    for m in _NATIONAL_MARKET_AFTER.finditer(text):
+        segment = {"网络借贷": "网贷"}.get(m.group(1), m.group(1))
+        yield Mention(m.start(), m.end(), m.group(0), "Market", "Market", None, "market",
+                      canonical=market_name("全国", segment))
     if not places:
         return
     for m in _market_regexes(frozenset(places))[0].finditer(text):
