@@ -752,3 +752,23 @@ def test_a_market_named_without_figures_is_no_entity():
 ])
 def test_legal_names_start_where_the_name_starts(text, name):
     assert name in entity_names(text)
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("记者得知，目前，唐小僧母公司资邦金服已被警方查封。", ("唐小僧", "subsidiaryOf", "资邦金服")),
+    ("网贷平台青禾贷(原金联宝)发布公告。", ("金联宝", "renamedTo", "青禾贷")),
+    ("成立于2014年的国商金融集团，以国商信联、国商信达、金谷财行(原金联专享)等多个子公司形态存在。",
+     ("国商信达", "subsidiaryOf", "国商金融集团")),
+    ("成立于2014年的国商金融集团，以国商信联、国商信达、金谷财行(原金联专享)等多个子公司形态存在。",
+     ("金联专享", "renamedTo", "金谷财行")),
+])
+def test_parents_former_names_and_subsidiary_lists(text, triple):
+    x, names = run(text)
+    assert triple in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_a_former_name_in_brackets_is_an_undated_renaming_and_no_second_subsidiary():
+    x, names = run("成立于2014年的国商金融集团，以国商信联、国商信达、金谷财行(原金联专享)等多个子公司形态存在。")
+    assert ("Renaming", "金联专享", "") in {(e.type, names[e.subject], e.date) for e in x.events}
+    assert ("金联专享", "subsidiaryOf", "国商金融集团") not in {
+        (names[r.subject], r.predicate, names[r.object]) for r in x.relations}

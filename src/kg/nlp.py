@@ -20,8 +20,10 @@ from kg.extract.mentions import (
     find_app_names,
     find_associations,
     find_bank_branches,
+    find_former_names,
     find_legal_names,
     find_listed_names,
+    find_listed_subsidiaries,
     find_list_neighbours,
     find_market_statements,
     find_markets,
@@ -88,7 +90,9 @@ class MentionFinder:
         found.extend(find_app_names(text, self.known_names, spans))
         found.extend(find_listed_names(text, self.known_names, spans))
         found.extend(find_renamed_names(text, self.known_names, spans))
+        found.extend(find_listed_subsidiaries(text, self.known_names, spans))
         found.extend(find_list_neighbours(text, resolve_overlaps(found), self.known_names))
+        found.extend(find_former_names(text, resolve_overlaps(found), self.known_names))
         found.extend(find_repeats(text, found))
         found.extend(find_regulations(text))
         found.extend(find_markets(text, self.places))

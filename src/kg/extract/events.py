@@ -118,6 +118,11 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
         if target is None and not _BOUGHT_COMPANY.search(masked, m.end(), m.end() + 30):
             continue  # 由X全额收购未到期债权: debts or assets, not a company
         yield Event("Acquisition", a.entity.id, ev, target, _date(sentence, positions[m.start(2)]))
+    # 金谷财行(原金联专享): a renaming told by the former name; the bracket tells no time
+    for m in re.finditer(r"\ue000(\d+)\ue001[（(](?:原|原名|原称|曾用名|前身为?)[:：]?\ue000(\d+)\ue001[)）]", masked):
+        new_name, old_name = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
+        if new_name.entity.id != old_name.entity.id:
+            yield Event("Renaming", old_name.entity.id, ev, new_name.entity.id, "")
     # X更名为Y, also a clause away (彼时该公司名为X，并于当年8月获批…，次月更名为Y), dated at the cue
     for m in _RENAMING.finditer(masked):
         a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(3))]

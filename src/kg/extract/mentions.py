@@ -564,6 +564,36 @@ _LISTED_PRODUCTS = re.compile(
 _RENAMED = re.compile(rf"(?:更名为|改名为|更名|改名)[“\"「]?([{CJK}A-Za-z0-9]{{2,8}})")
 
 
+_FORMER = re.compile(rf"\s*[（(](?:原|原名|原称|曾用名|前身为?)[:：]?([{CJK}A-Za-z0-9]{{2,12}})[)）]")
+
+
+_LISTED_SUBSIDIARIES = re.compile(
+    rf"((?:[{CJK}A-Za-z0-9]{{2,8}}(?:[（(]原[{CJK}A-Za-z0-9]{{2,8}}[)）])?、)+[{CJK}A-Za-z0-9]{{2,8}}(?:[（(]原[{CJK}A-Za-z0-9]{{2,8}}[)）])?)"
+    r"等(?:多个|多家|几家|[两三四五六七八九十\d]+家|[两三四五六七八九十\d]+个)?(?:全资|控股)?(?:子公司|关联公司)")
+
+
+def find_listed_subsidiaries(text: str, known: set[str], taken: list[tuple[int, int]]) -> Iterator[Mention]:
+    """以国商信联、国商信达、国商互联等多个子公司形态存在: the items of a list closed by 等…子公司."""
+    for m in _LISTED_SUBSIDIARIES.finditer(text):
+        pos = m.start(1)
+        items = re.split(r"、", m.group(1))
+        first = _after_verb(items[0])
+        pos += len(items[0]) - len(first)
+        for item in [first, *items[1:]]:
+            name = re.sub(r"[（(].*$", "", item)
+            if name not in known and name not in _NOT_BRANDS and len(name) >= 3 and not _covered(pos, pos + len(name), taken):
+                yield Mention(pos, pos + len(name), name, "Organization", None, None, "org-short")
+            pos += len(item) + 1
+
+
+def find_former_names(text: str, found: list[Mention], known: set[str]) -> Iterator[Mention]:
+    """金谷财行(原金联专享): the former name in brackets after a name is a name of the same kind."""
+    for m in found:
+        former = _FORMER.match(text, m.end)
+        if former and former.group(1) not in known and former.group(1) != m.text:
+            yield Mention(former.start(1), former.end(1), former.group(1), m.category, m.kind, None, "platform")
+
+
 def find_renamed_names(text: str, known: set[str], taken: list[tuple[int, int]]) -> Iterator[Mention]:
     """…后改名为米袋网: the new name of a renamed platform, when it has a lending brand's shape."""
     for m in _RENAMED.finditer(text):
@@ -636,12 +666,13 @@ def find_product_lists(text: str, known: set[str]) -> Iterator[Mention]:
 
 
 _ORG_SHORT = re.compile(
-    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被括得司]))([{CJK}]{{2,4}}?(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技))"
+    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被括得司的]))([{CJK}]{{2,4}}?(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技))"
     r"(?=[，。、；：:;,!?！？“”\"（）()\s]|和|与|及|等|领投|跟投|参投|的|旗下|已|将|于|在|为|是|发布|宣布|表示|完成|获得|获|"
     r"推出|成立|上线|称|持有|控股|入股|收购|共同|全额|全资|拟|正式|成功|作为|旗下|[两三四五六七八九十\d]+家|$)"
 )
 _NOT_ORGS = {"私募基金", "公募基金", "产业基金", "投资基金", "该集团", "旗下集团", "企业集团", "中国证券", "房地产",
-             "金融科技", "互联网科技", "信息科技", "网络科技", "数字科技", "高科技", "黑科技", "前沿科技", "科技"}
+             "金融科技", "互联网科技", "信息科技", "网络科技", "数字科技", "高科技", "黑科技", "前沿科技", "科技",
+             "金融控股集团", "金融集团", "控股集团", "投资集团", "金融控股", "民营集团", "国有集团", "上市集团"}
 
 
 def find_short_org_names(text: str, known: set[str]) -> Iterator[Mention]:

@@ -38,6 +38,10 @@ RULES: tuple[Rule, ...] = (
     _rule("subsidiaryOf", rf"E(?:的)?(?:全资|控股)?子公司(?:的)?{GAP}{{0,4}}?E", 2, 1),
     _rule("subsidiaryOf", rf"E(?:是|为|系|作为){GAP}{{0,2}}E(?:的)?(?:全资|控股)?子公司", 1, 2),
     _rule("subsidiaryOf", r"E(?:由|被)E(?:全资)?控股", 1, 2),
+    # 唐小僧母公司资邦金服 / X的母公司为Y
+    _rule("subsidiaryOf", rf"E(?:的)?(?:母公司|母集团|控股公司)(?:为|是)?{GAP}{{0,2}}?E", 1, 2, COMPANY + ("Product",)),
+    # 金谷财行(原金联专享): the former name in brackets
+    _rule("renamedTo", r"E[（(](?:原|原名|原称|曾用名|前身为?)[:：]?E[)）]", 2, 1, ORG + ("Product",), ORG + ("Product",)),
     # shareholdings
     _rule("shareholderOf", r"E(?:入股|参股|认购|增持)(?:了)?E", 1, 2),
     _rule("shareholderOf", r"E(?:持有|持股)(?:了)?E(?![^\ue000。；;]{0,4}\d)", 1, 2),  # with a stake: see list_relations
@@ -121,6 +125,9 @@ _LIST_RULES = (
      "operates", "owner"),
     # 华闻传媒旗下有《证券时报》《华商报》… / X旗下包括A、B
     (re.compile(rf"旗下(?:有|还有|包括|拥有|共有)(?P<list>(?:[《“]?{SLOT}[》”]?\s*[、和及与，,]?\s*)+)"), "subsidiaryOf", "owner"),
+    # 集团以A、B、C等多个子公司形态存在 / 旗下有A、B等子公司
+    (re.compile(rf"(?P<list>(?:{SLOT}(?:[（(]原{SLOT}[)）])?[、，,]?\s*)+)等(?:多个|多家|几家|[两三四五六七八九十\d]+家|[两三四五六七八九十\d]+个)?"
+                rf"(?:全资|控股)?(?:子公司|关联公司)"), "subsidiaryOf", "owner"),
     # 新增A、B为股东 / 股东包括A、B
     (re.compile(rf"新增(?P<list>{_LIST})为(?:公司)?(?:新)?股东"), "shareholderOf", "financed"),
     (re.compile(rf"股东(?:包括|有)(?P<list>{_LIST})"), "shareholderOf", "nearest-before"),
@@ -175,7 +182,8 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
             yield Relation(owned.id, "subsidiaryOf", owner.id, evidence)
     for pattern, predicate, how in _LIST_RULES:
         for m in pattern.finditer(masked):
-            members = _slots(m.group("list"))
+            former = {int(i) for i in re.findall(rf"[（(]原{SLOT}", m.group("list"))}
+            members = [i for i in _slots(m.group("list")) if i not in former]  # 金谷财行(原金联专享): one company
             if how == "owner":
                 before = _slots(masked[:m.start()])
                 if not before:
