@@ -506,13 +506,18 @@ _STOCK_CODE = re.compile(
     rf"([{CJK}A-Za-z]{{2,12}})\s*[（(](?:(?:NYSE|NASDAQ|Nasdaq|纽交所|港交所|HK|SZ|SH|股票代码)\s*[:：]?\s*)?"
     r"(\d{4,6}(?:\.(?:HK|SZ|SH))?|(?<=[:：])\s*[A-Z]{1,5})[)）]"  # letters only after NYSE: / NASDAQ:
 )
+_CODE_TAIL = re.compile(r"[（(](?:(?:NYSE|NASDAQ|Nasdaq|纽交所|港交所|HK|SZ|SH|股票代码)\s*[:：]?\s*)?(?:\d{4,6}(?:\.(?:HK|SZ|SH))?|[A-Z]{1,5})[)）]")
 _LISTED_STOPS = ("上市企业", "上市公司", "企业", "公司", "巨头", "看好")
 
 
 def find_listed_names(text: str, known: set[str], taken: list[tuple[int, int]]) -> Iterator[Mention]:
     """中国支付通(08325), 中国港桥（2323.HK）: a name followed by its stock code is a listed company.
     The name is the shortest run before the code that starts after a separator or a stop word."""
-    for m in _STOCK_CODE.finditer(text):
+    for tail in _CODE_TAIL.finditer(text):
+        # anchored on the code: the name run is read backwards from it (cheaper than trying every position)
+        m = _STOCK_CODE.search(text, max(0, tail.start() - 14), tail.end())
+        if m is None or m.end() != tail.end():
+            continue
         code = m.group(2)
         if re.fullmatch(r"(?:19|20)\d{2}", code.strip()):
             continue  # (2019): a year, not a code
@@ -574,6 +579,8 @@ _LISTED_SUBSIDIARIES = re.compile(
 
 def find_listed_subsidiaries(text: str, known: set[str], taken: list[tuple[int, int]]) -> Iterator[Mention]:
     """以国商信联、国商信达、国商互联等多个子公司形态存在: the items of a list closed by 等…子公司."""
+    if "子公司" not in text and "关联公司" not in text:
+        return  # the list pattern is costly to try everywhere
     for m in _LISTED_SUBSIDIARIES.finditer(text):
         pos = m.start(1)
         items = re.split(r"、", m.group(1))
@@ -723,17 +730,34 @@ def _platforms_named_before(text: str, known: set[str]) -> Iterator[tuple[int, i
                 break
 
 
+_PLATFORM_LIST_END = re.compile(_PLATFORM_LIST.pattern + "$")
+_PLATFORM_EVENT_END = re.compile(_PLATFORM_EVENT.pattern + "$")
+_LIST_ANCHOR = re.compile(r"平台")
+_EVENT_ANCHOR = re.compile(r"爆雷|暴雷|逾期|清盘|立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付")
+
+
+def _anchored(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, reach: int) -> Iterator[re.Match[str]]:
+    """Matches of a pattern that ends at an anchor word, tried only in the window before each
+    anchor: the same matches as a scan of the whole text, at a fraction of the cost."""
+    last = -1
+    for a in anchor.finditer(text):
+        m = pattern.search(text, max(0, a.start() - reach), a.end())
+        if m is not None and m.start() >= last:
+            last = m.end()
+            yield m
+
+
 def find_platform_names(text: str, known: set[str]) -> Iterator[Mention]:
     """Lending platforms named by their context: 平台X, X平台, X、Y等平台, X爆雷/清盘/被立案."""
     spans: list[tuple[int, int]] = list(_platforms_named_before(text, known))
     for m in _PLATFORM_BEFORE.finditer(text):
         spans.append((m.start(1), m.end(1)))
-    for m in _PLATFORM_LIST.finditer(text):
+    for m in _anchored(_PLATFORM_LIST_END, _LIST_ANCHOR, text, 90):
         pos = m.start(1)
         for item in re.split("[、/]", m.group(1)):
             spans.append((pos, pos + len(item)))
             pos += len(item) + 1
-    for m in _PLATFORM_EVENT.finditer(text):
+    for m in _anchored(_PLATFORM_EVENT_END, _EVENT_ANCHOR, text, 16):
         spans.append((m.start(1), m.end(1)))
     for start, end in spans:
         # 平台推出了青禾贷: a verb after 平台 is no part of the name
