@@ -156,6 +156,16 @@ def _party(sentence: Sentence, masked: str, at: int, how: str, exclude: set[int]
     return sentence.slots[before[0] if how == "financed" else before[-1]].entity
 
 
+def _control(owner: Entity, owned: Entity, evidence: Evidence) -> Iterator[Relation]:
+    """A person in control holds shares; a company in control is the parent."""
+    if owned.id == owner.id or owned.category not in COMPANY:
+        return
+    if owner.category == "Person":
+        yield Relation(owner.id, "shareholderOf", owned.id, evidence)
+    elif owner.category in COMPANY:
+        yield Relation(owned.id, "subsidiaryOf", owner.id, evidence)
+
+
 def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[Relation]:
     """Relations with a list on one side: investors, shareholders, operators. `topic` is the
     company the paragraph is about, for 由A、B、C三家股东共同出资 with no company before the list."""
@@ -163,23 +173,12 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
         return
     masked, _ = sentence.masked()
     evidence = sentence.evidence
-    for m in _CONTROLLER.finditer(masked):
-        owned, owner = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
-        if owned.id == owner.id or owned.category not in COMPANY:
-            continue
-        if owner.category == "Person":
-            yield Relation(owner.id, "shareholderOf", owned.id, evidence)
-        elif owner.category in COMPANY:
-            yield Relation(owned.id, "subsidiaryOf", owner.id, evidence)
-    # Y为X的实际控制人 / 最终受益人: the owner named first
-    for m in _CONTROLLER_FIRST.finditer(masked):
-        owner, owned = sentence.slots[int(m.group(1))].entity, sentence.slots[int(m.group(2))].entity
-        if owned.id == owner.id or owned.category not in COMPANY:
-            continue
-        if owner.category == "Person":
-            yield Relation(owner.id, "shareholderOf", owned.id, evidence)
-        elif owner.category in COMPANY:
-            yield Relation(owned.id, "subsidiaryOf", owner.id, evidence)
+    # X的控股股东为Y (the owned named first) / Y为X的实际控制人、最终受益人 (the owner named first)
+    for pattern, owned_group in ((_CONTROLLER, 1), (_CONTROLLER_FIRST, 2)):
+        for m in pattern.finditer(masked):
+            owned = sentence.slots[int(m.group(owned_group))].entity
+            owner = sentence.slots[int(m.group(3 - owned_group))].entity
+            yield from _control(owner, owned, evidence)
     for pattern, predicate, how in _LIST_RULES:
         for m in pattern.finditer(masked):
             former = {int(i) for i in re.findall(rf"[（(]原{SLOT}", m.group("list"))}
