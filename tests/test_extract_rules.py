@@ -772,3 +772,40 @@ def test_a_former_name_in_brackets_is_an_undated_renaming_and_no_second_subsidia
     assert ("Renaming", "金联专享", "") in {(e.type, names[e.subject], e.date) for e in x.events}
     assert ("金联专享", "subsidiaryOf", "国商金融集团") not in {
         (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("网贷平台青禾贷发布公告。青禾贷称其已经上线浙江民泰商业银行存管。",
+     ("青禾贷", "partnerOf", "浙江民泰商业银行股份有限公司")),
+    ("网贷平台魔青宝发布公告。2016年12月，魔青宝与江西银行签订《资金存管业务支付结算服务合作协议》。",
+     ("魔青宝", "partnerOf", "江西银行股份有限公司")),
+    ("网贷平台爱青贷发布公告。资金由浙商银行存管，全量业务存管。", ("爱青贷", "partnerOf", "浙商银行股份有限公司")),
+    ("网贷平台融青贷发布公告。官网显示，融青贷在其官网显眼处宣传上海银行存管。",
+     ("融青贷", "partnerOf", "上海银行股份有限公司")),
+    ("网贷平台蜂青网发布公告。蜂青网P2P理财是上海金椰金融信息服务有限公司旗下平台。",
+     ("上海金椰金融信息服务有限公司", "operates", "蜂青网")),
+])
+def test_custody_banks_and_operators_of_platforms(text, triple):
+    x, names = run(text)
+    assert triple in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_no_custody_bank_no_partner():
+    x, _ = run("网贷平台青禾贷发布公告。青禾贷至今未上线银行存管。")
+    assert not [r for r in x.relations if r.predicate == "partnerOf"]
+
+
+@pytest.mark.parametrize("text", [
+    # the subject of 已对接 is an unknown name in the clause before, not the paragraph's platform
+    "网贷平台口青网发布公告。宝青网宝青网，长江投资A轮风投，已对接浙江民泰商业银行存管。",
+])
+def test_a_custody_bank_is_not_given_to_the_wrong_platform(text):
+    x, names = run(text)
+    assert ("口青网", "partnerOf", "浙江民泰商业银行股份有限公司") not in {
+        (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+def test_its_custody_bank_refers_back_to_the_platform_named_before():
+    x, names = run("唐小僧在官网以及网络渠道多次发布相关推广，称其已经上线浙江民泰商业银行存管。")
+    assert ("唐小僧", "partnerOf", "浙江民泰商业银行股份有限公司") in {
+        (names[r.subject], r.predicate, names[r.object]) for r in x.relations}

@@ -50,6 +50,9 @@ RULES: tuple[Rule, ...] = (
     _rule("operates", rf"E(?:的)?旗下(?:的)?(?:产品)?{GAP}{{0,6}}?E", 1, 2, COMPANY, ("Product",)),
     _rule("operates", rf"E(?:推出|上线|发布|运营|打造|开通)(?:了)?{GAP}{{0,8}}?E", 1, 2, COMPANY, ("Product",)),
     _rule("operates", r"E(?:是|为|系)E(?:的|旗下)", 2, 1, COMPANY, ("Product",)),
+    # 蜂融网P2P理财是上海金椰金融信息服务有限公司旗下平台
+    _rule("operates", rf"E{GAP}{{0,8}}?(?:是|为|系)E(?:的)?旗下(?:的)?(?:P2P|网贷|互金|理财|借贷)*平台", 2, 1,
+          COMPANY, ("Lender", "Platform")),
     # partnerships
     _rule("partnerOf", rf"E(?:与|和|同|跟|携手|联合)E{GAP}{{0,12}}?(?:合作|签约|签署|签订|达成|携手|联合|共建|助贷)", 1, 2),
     _rule("partnerOf", r"E(?:携手|联合)E", 1, 2),
@@ -99,6 +102,17 @@ _CONTROLLER_FIRST = re.compile(
     rf"{SLOT}(?:为|是|系|成为)(?:了)?{SLOT}(?:的)?(?:控股股东|实际控制人|实控人|最终受益人|实际受益人|最终控制人|大股东)"
 )
 _SLOT_RE = re.compile(SLOT)
+_CUSTODY = re.compile(
+    rf"(?:{SLOT}{GAP}{{0,16}}?(?:上线|对接|接入|接通|完成|签署|签订|达成|宣传|使用|选择|与|和)(?:了)?{GAP}{{0,4}}?"
+    rf"|(?:资金|账户)(?:由|在|交由)|(?:上线|对接|接入|接通|宣传)(?:了)?){SLOT}(?:的)?(?:{GAP}{{0,6}}?)(?:资金)?存管"
+)
+
+
+_IMPLICIT_SUBJECT = re.compile(r"(?:称|表示|宣称|声称)?(?:该平台|平台|其|该公司)(?:已经|已|还|也|并|曾|正式|目前|此前|于[^\ue000\ue001，,]{0,12})*")
+
+
+def _is_bank(entity: Entity) -> bool:
+    return entity.kind == "Bank" or entity.category == "Lender" and entity.name.endswith(("银行", "银行股份有限公司"))
 # a clause that opens with a name of its own before 是由/由 (国富人寿是由…): not about the paragraph's topic
 _OWN_SUBJECT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,}(?:是|系|则|已|均)?$")
 
@@ -264,6 +278,27 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
         company = earlier[-1] if earlier else topic
         if company is not None and company.category in COMPANY:
             yield Relation(company.id, "penalizedBy", regulator.id, evidence)
+    # 上线浙商银行存管 / 与江西银行签署资金存管协议 / 资金由浙商银行存管: a custody bank is a partner
+    for m in _CUSTODY.finditer(masked):
+        bank = sentence.slots[int(m.group(2))].entity
+        if not _is_bank(bank):
+            continue
+        if m.group(1) is not None:
+            platform = sentence.slots[int(m.group(1))].entity
+        else:
+            clause_start = max(masked.rfind(c, 0, m.start()) for c in "，,；;：:") + 1
+            before = [sentence.slots[i].entity for i in _slots(masked[clause_start:m.start()])
+                      if sentence.slots[i].entity.category in ("Lender", "Platform") and not _is_bank(sentence.slots[i].entity)]
+            # the paragraph's platform only when nothing else can be the subject: 资金由X存管, or a clause
+            # that names the platform as such (平台已上线X存管, 其已对接…); 已对接X存管 after an unknown name is not
+            lead = masked[clause_start:m.start()].strip()
+            implicit = m.group(0).startswith(("资金", "账户")) or bool(_IMPLICIT_SUBJECT.fullmatch(lead))
+            earlier = [sentence.slots[i].entity for i in _slots(masked[:clause_start])
+                       if sentence.slots[i].entity.category in ("Lender", "Platform") and not _is_bank(sentence.slots[i].entity)]
+            platform = before[-1] if before else (earlier[-1] if earlier else topic) if implicit else None
+        if platform is not None and platform.id != bank.id and platform.category in ("Lender", "Platform") \
+                and not _is_bank(platform):
+            yield Relation(platform.id, "partnerOf", bank.id, evidence)
     # 该平台隶属于Y: the platform the paragraph is about
     if topic is not None and topic.category in ("Lender", "Platform"):
         for m in re.finditer(rf"(?:该平台|平台|其)(?:隶属于|隶属|归属于|由){SLOT}(?:负责)?(?:运营|运作|经营)?", masked):
