@@ -809,3 +809,15 @@ def test_its_custody_bank_refers_back_to_the_platform_named_before():
     x, names = run("唐小僧在官网以及网络渠道多次发布相关推广，称其已经上线浙江民泰商业银行存管。")
     assert ("唐小僧", "partnerOf", "浙江民泰商业银行股份有限公司") in {
         (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+@pytest.mark.parametrize("text, year", [
+    # a planned date, and the same date named again without the cue, are not the article's year
+    ("红岭创投2021年12月底清盘平台。红岭创投计划2021年12月底清盘平台，宣布自2019年4月1日起停止发标。", 2019),
+    ("截至2018年5月底，网贷行业正常运营平台数量为1872家。", 2018),  # 截至 is the present, not a plan
+    ("计划2021年完成整改。", 2021),  # only planned years: still the best guess there is
+])
+def test_the_year_an_article_speaks_from_is_not_a_year_it_plans_for(text, year):
+    from kg.extract.dating import document_year
+
+    assert document_year(text) == year

@@ -16,6 +16,8 @@ from kg.model import Entity
 from kg.registry import Registry
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_FUTURE_BEFORE = re.compile(r"(?:计划|预计|将于|将在|将|拟|力争|争取|预期|有望|目标)\s*$")
+_FUTURE_AFTER = re.compile(r"[^，,。；;]{0,8}?(?:之前|以前|前完成|前清|底前|末前|起实施|起施行|起执行|到期)")
 
 # Bodies named by a productive pattern rather than the registry (浙江银保监局, 上海市地方金融监督管理局):
 # the year their kind of office was set up.
@@ -43,9 +45,14 @@ def document_year(text: str, entities: Iterable[Entity] = (), registry: Registry
     """The latest year named in the text, or later if a body or rule it names is newer. A text
     that names no year at all stays undated: a body's founding year only bounds the date from
     below, and alone it would date every article that names 互金协会 to 2016."""
-    years = [int(y) for y in _YEAR.findall(text)]
-    if not years:
+    named = [(int(m.group(1)), m.start(), m.end()) for m in _YEAR.finditer(text)]
+    if not named:
         return None
+    # a year the article plans for (计划2021年底清盘, 2021年12月底之前) is not the year it speaks from,
+    # and neither is the same date named again elsewhere without the cue
+    planned = {text[start:end + 4] for _, start, end in named
+               if _FUTURE_BEFORE.search(text, max(0, start - 6), start) or _FUTURE_AFTER.match(text, end)}
+    years = [y for y, start, end in named if text[start:end + 4] not in planned] or [y for y, _, _ in named]
     if registry is not None:
         years += [y for e in entities if (y := since_year(e, registry)) is not None]
     return max(years)
