@@ -821,3 +821,17 @@ def test_the_year_an_article_speaks_from_is_not_a_year_it_plans_for(text, year):
     from kg.extract.dating import document_year
 
     assert document_year(text) == year
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("网贷平台小青金服发布公告。据官网披露，小青金服于2016年6月30日正式上线运营，大股东董海涛，持有90%股份。",
+     ("董海涛", "shareholderOf", "小青金服")),
+    ("网贷平台融青在线发布公告。融青在线的股东梅州市青禾酒店管理有限公司为青禾集团旗下的酒店。",
+     ("梅州市青禾酒店管理有限公司", "shareholderOf", "融青在线")),
+    # a company holding more than half is in control
+    ("票青宝运营主体深圳市票青宝金融服务有限公司，法定代表人李华军，大股东深圳市青年投资有限公司持股56%。",
+     ("深圳市票青宝金融服务有限公司", "subsidiaryOf", "深圳市青年投资有限公司")),
+])
+def test_shareholders_named_after_the_word_shareholder(text, triple):
+    x, names = run(text)
+    assert triple in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}

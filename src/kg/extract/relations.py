@@ -102,6 +102,11 @@ _CONTROLLER_FIRST = re.compile(
     rf"{SLOT}(?:为|是|系|成为)(?:了)?{SLOT}(?:的)?(?:控股股东|实际控制人|实控人|最终受益人|实际受益人|最终控制人|大股东)"
 )
 _SLOT_RE = re.compile(SLOT)
+_HOLDER = re.compile(
+    rf"(?:{SLOT}(?:的)?|(?:^|[，,；;：:])\s*(?:公司|其|该公司|平台|该平台)?(?:的)?)"
+    rf"(?:(?P<control>控股股东|实际控制人|实控人)|第一大股东|大股东|股东)[:：]?{SLOT}"
+)
+_STAKE_AFTER = re.compile(r"[，,]?\s*(?:持有|持股|占股|占比)?(?:约)?(\d+(?:\.\d+)?)\s*[%％]")
 _CUSTODY = re.compile(
     rf"(?:{SLOT}{GAP}{{0,16}}?(?:上线|对接|接入|接通|完成|签署|签订|达成|宣传|使用|选择|与|和)(?:了)?{GAP}{{0,4}}?"
     rf"|(?:资金|账户)(?:由|在|交由)|(?:上线|对接|接入|接通|宣传)(?:了)?){SLOT}(?:的)?(?:{GAP}{{0,6}}?)(?:资金)?存管"
@@ -246,6 +251,23 @@ def list_relations(sentence: Sentence, topic: Entity | None = None) -> Iterator[
         if holder.category in COMPANY and float(m.group(3)) > 50:
             yield Relation(held.id, "subsidiaryOf", holder.id, evidence)
         elif holder.category in COMPANY + ("Person",):
+            yield Relation(holder.id, "shareholderOf", held.id, evidence)
+    # X的股东Y / 大股东Y，持有90%股份: Y holds shares in the company named before (else the paragraph's);
+    # a stake above half written after it is control
+    for m in _HOLDER.finditer(masked):
+        holder = sentence.slots[int(m.group(3))].entity  # groups: 1 the company, 2 control, 3 the holder
+        held = sentence.slots[int(m.group(1))].entity if m.group(1) else None
+        if held is None:
+            earlier = [sentence.slots[i].entity for i in _slots(masked[:m.start()])
+                       if sentence.slots[i].entity.category in COMPANY and not is_media(sentence.slots[i].entity)]
+            held = earlier[-1] if earlier else topic
+        if held is None or held.id == holder.id or held.category not in COMPANY or \
+                holder.category not in COMPANY + ("Person",):
+            continue
+        stake = _STAKE_AFTER.match(masked, m.end())
+        if m.group("control") or stake and float(stake.group(1)) > 50:
+            yield from _control(holder, held, evidence)
+        else:
             yield Relation(holder.id, "shareholderOf", held.id, evidence)
     # 主要投资者 / 领投方: one investor named as such
     for m in re.finditer(rf"{SLOT}(?:是|为|系|作为)(?:本轮|此次)?(?:主要|最大的)?(?:投资者|投资方|领投方)", masked):
