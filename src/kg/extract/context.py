@@ -16,7 +16,7 @@ OPEN, CLOSE = "\ue000", "\ue001"
 SLOT = rf"{OPEN}(\d+){CLOSE}"
 # the bracket after a name that declares its short form: X（以下简称“Y”）, X(下称Y), X（简称：Y）
 _DECLARATION = re.compile(
-    rf"{OPEN}(\d+){CLOSE}\s*[（(]\s*(?:以下|下文)?(?:简称|下称|称)?\s*[:：]?\s*[“\"「]?{OPEN}(\d+){CLOSE}[”\"」]?\s*[)）]"
+    rf"{OPEN}(\d+){CLOSE}(?P<bracket>\s*[（(]\s*(?:以下|下文)?(?:简称|下称|称)?\s*[:：]?\s*[“\"「]?{OPEN}(\d+){CLOSE}[”\"」]?\s*[)）])"
 )
 
 
@@ -66,12 +66,9 @@ class Sentence:
         masked = "".join(out)
         # X（下称“Y”）where Y names X again: rules read on as if the bracket were not there
         for m in reversed(list(_DECLARATION.finditer(masked))):
-            if self.slots[int(m.group(1))].entity.id == self.slots[int(m.group(2))].entity.id:
-                cut = m.start(2) - len(OPEN)
-                bracket_start = masked.rfind("（", m.start(), cut) if "（" in masked[m.start():cut] else \
-                    masked.rfind("(", m.start(), cut)
-                masked = masked[:bracket_start] + masked[m.end():]
-                del positions[bracket_start:m.end()]
+            if self.slots[int(m.group(1))].entity.id == self.slots[int(m.group(3))].entity.id:
+                masked = masked[:m.start("bracket")] + masked[m.end():]
+                del positions[m.start("bracket"):m.end()]
         return masked, positions
 
     def period_at(self, offset: int) -> str:

@@ -91,7 +91,7 @@ class RegistryMatcher:
 
 # Messaging and social apps are mostly named as a channel (官方微信, 用微信扫描二维码, 微信公众号):
 # the medium a statement went through, not a party to what is stated.
-_CHANNELS = frozenset({"wechat", "weibo", "qq"})
+_CHANNELS = frozenset({"wechat", "weibo"})  # registry keys of the messaging and social apps
 _CHANNEL_BEFORE = re.compile(r"(?:官方|客服|用|通过|加|关注)\s*$")
 _CHANNEL_AFTER = re.compile(r"^\s*(?:公众号|公众平台|扫描|扫码|扫一扫|群|号|朋友圈|小程序|账号|搜索|上|好友|聊天|客服|官方号|私信)")
 
@@ -125,6 +125,7 @@ _LEFT_STOPS = sorted(
      "今年", "去年", "已经", "已",
      "并", "且", "也", "还", "都", "而", "但", "则", "就", "即将", "正式", "完成", "年", "月", "日", "后", "前"],
     key=len, reverse=True)
+_LEFT_STOP_TUPLE = tuple(_LEFT_STOPS)  # for str.endswith
 _STOPS_BY_LAST: dict[str, tuple[str, ...]] = {}
 for _w in _LEFT_STOPS:
     _STOPS_BY_LAST[_w[-1]] = (*_STOPS_BY_LAST.get(_w[-1], ()), _w)
@@ -486,20 +487,17 @@ _SEPARATORS = "、，。；：:;,.!?！？“”\"'（）()【】《》 \n\t"
 def find_app_names(text: str, known: set[str], taken: list[tuple[int, int]]) -> Iterator[Mention]:
     """花财APP, 下载华夏速贷APP: a lending app named by the word APP after it. The name is the
     shortest run before APP that starts after a separator or a stop word (下载, 被, 的 …)."""
-    stops = (*_APP_STOPS, *_LEFT_STOPS)
     for m in _APP.finditer(text):
-        run_start, end = m.start(1), m.end(1)
-        for size in range(2, min(5, end - run_start) + 1):
-            start = end - size
-            before = text[max(0, start - 3):start]
-            if start == run_start and (start == 0 or text[start - 1] in _SEPARATORS) or before.endswith(stops):
-                name = text[start:end]
-                if name not in known and _app_name_ok(name) and not _covered(start, end, taken):
-                    if _PLATFORM_SUFFIX.search(name):  # 海象理财APP: the platform's own app
-                        yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
-                    else:
-                        yield Mention(start, end, name, "Product", None, None, "product-list")
-                break
+        end = m.end(1)
+        start = _name_start(text, m.start(1), end, _APP_STOPS, longest=5)
+        if start is None:
+            continue
+        name = text[start:end]
+        if name not in known and _app_name_ok(name) and not _covered(start, end, taken):
+            if _PLATFORM_SUFFIX.search(name):  # 海象理财APP: the platform's own app
+                yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
+            else:
+                yield Mention(start, end, name, "Product", None, None, "product-list")
 
 
 _STOCK_CODE = re.compile(
@@ -521,16 +519,27 @@ def find_listed_names(text: str, known: set[str], taken: list[tuple[int, int]]) 
         code = m.group(2)
         if re.fullmatch(r"(?:19|20)\d{2}", code.strip()):
             continue  # (2019): a year, not a code
-        run_start, end = m.start(1), m.end(1)
-        for size in range(2, end - run_start + 1):
-            start = end - size
-            if start == run_start and (start == 0 or text[start - 1] in _SEPARATORS) or \
-                    text[max(0, start - 4):start].endswith((*_LEFT_STOPS, *_LISTED_STOPS)):
-                name = text[start:end]
-                if name not in known and name not in _NOT_BRANDS and not _MEDIA_NAME.search(name) and \
-                        not _covered(start, end, taken) and _looks_like_brand(name):
-                    yield Mention(start, end, name, "Organization", None, None, "org-short")
-                break
+        end = m.end(1)
+        start = _name_start(text, m.start(1), end, _LISTED_STOPS)
+        if start is None:
+            continue
+        name = text[start:end]
+        if name not in known and name not in _NOT_BRANDS and not _MEDIA_NAME.search(name) and \
+                not _covered(start, end, taken) and _looks_like_brand(name):
+            yield Mention(start, end, name, "Organization", None, None, "org-short")
+
+
+def _name_start(text: str, run_start: int, end: int, stops: tuple[str, ...], longest: int = 12) -> int | None:
+    """Where a name ending at `end` starts, for a run of name characters from `run_start` before a
+    cue (APP, 平台, a stock code): the shortest stretch of two characters or more that follows a
+    separator or a stop word (下载花财APP → 花财; 王永红拟将中国港桥(2323) → 中国港桥); None if there is none."""
+    for size in range(2, min(longest, end - run_start) + 1):
+        start = end - size
+        before = text[max(0, start - 4):start]
+        if start == run_start and (start == 0 or text[start - 1] in _SEPARATORS) or \
+                before.endswith(_LEFT_STOP_TUPLE) or stops and before.endswith(stops):
+            return start
+    return None
 
 
 def _covered(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
@@ -629,7 +638,7 @@ def _after_verb(run: str) -> str:
     """宣传懒活期 → 懒活期: the shortest tail after a stop word or a verb jieba knows; else the run."""
     for size in range(3, len(run)):
         head = run[:-size]
-        if head.endswith(tuple(_LEFT_STOPS)) or any(_word_tags().get(head[-n:], "")[:1] == "v" for n in (2, 1)):
+        if head.endswith(_LEFT_STOP_TUPLE) or any(_word_tags().get(head[-n:], "")[:1] == "v" for n in (2, 1)):
             return run[-size:]
     return run
 
@@ -703,31 +712,29 @@ _NOT_BRAND_TAGS = set("vadmbrpcu")
 
 
 _BEFORE_PLATFORM = re.compile(rf"([{CJK}A-Za-z0-9]{{2,8}})平台(?!化|型|类|上|内|方|经济|企业|公司|机构|业务)")
-_GENERIC_BEFORE_PLATFORM = {"网贷", "借贷", "理财", "交易", "服务", "网络", "互联网", "金融", "互金", "投资", "第三方",
+_GENERIC_BEFORE_PLATFORM = ("网贷", "借贷", "理财", "交易", "服务", "网络", "互联网", "金融", "互金", "投资", "第三方",
                             "电商", "支付", "综合", "开放", "该", "这个", "这家", "一家", "多家", "其他", "问题", "监测",
                             "信息", "数据", "科技", "技术", "社交", "消费", "贷款", "信贷", "融资", "资产", "线上",
                             "官方", "公开", "合规", "头部", "小贷", "助贷", "在线", "车贷", "房贷", "管理", "运营", "现金贷",
-                            "校园贷", "套路贷", "裸贷", "首付贷", "消费贷", "经营贷"}
+                            "校园贷", "套路贷", "裸贷", "首付贷", "消费贷", "经营贷")
 
 
 _DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|各|每|某|多|几|一|两|上|下|其|本|我|你|他|有|获取|投诉|因此|登陆|进入)")
 
 
 def _platforms_named_before(text: str, known: set[str]) -> Iterator[tuple[int, int]]:
-    """安心贷平台, 爱财有道平台暂停运营: the shortest run before 平台 that starts after a separator or
-    a stop word, shaped like a lending brand or unknown to jieba's dictionary."""
+    """安心贷平台, 爱财有道平台暂停运营: the name before 平台 (see _name_start), when it has a lending
+    brand's shape and is no generic word (网贷平台, 现金贷平台) or demonstrative (该平台)."""
     for m in _BEFORE_PLATFORM.finditer(text):
-        run_start, end = m.start(1), m.end(1)
-        for size in range(2, end - run_start + 1):
-            start = end - size
-            if start == run_start and (start == 0 or text[start - 1] in _SEPARATORS) or \
-                    text[max(0, start - 4):start].endswith(tuple(_LEFT_STOPS)):
-                name = text[start:end]
-                if name in known or name in _GENERIC_BEFORE_PLATFORM or name.endswith(tuple(_GENERIC_BEFORE_PLATFORM)):
-                    break
-                if len(name) >= 3 and _APP_BRAND.match(name) and _looks_like_brand(name) and not _DEMONSTRATIVE.match(name):
-                    yield start, end
-                break
+        end = m.end(1)
+        start = _name_start(text, m.start(1), end, ())
+        if start is None:
+            continue
+        name = text[start:end]
+        if name in known or name.endswith(_GENERIC_BEFORE_PLATFORM):
+            continue
+        if len(name) >= 3 and _APP_BRAND.match(name) and _looks_like_brand(name) and not _DEMONSTRATIVE.match(name):
+            yield start, end
 
 
 _PLATFORM_LIST_END = re.compile(_PLATFORM_LIST.pattern + "$")
