@@ -54,9 +54,11 @@ from queue import Empty, Queue
 
 import pyoxigraph as ox
 
+from kg import sparql_json
+from kg.sparql_json import XSD_STRING
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 READ_ONLY_MESSAGE = ("kg serve is read-only: SPARQL Update is not accepted here. "
                      "Change the graph with `kg build`; the server picks up the new build by itself.")
 MAX_BODY = 1_000_000  # bytes of query text
@@ -124,25 +126,6 @@ def negotiate(accept: list[str], table: dict[str, str], default: str) -> str | N
 
 # --- serialising results (in the worker) -------------------------------------------------------
 
-def _json_term(t) -> dict:
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    if isinstance(t, ox.Literal):
-        out = {"type": "literal", "value": t.value}
-        if t.language:
-            out["xml:lang"] = t.language
-        elif t.datatype.value != XSD_STRING:
-            out["datatype"] = t.datatype.value
-        return out
-    if isinstance(t, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(t.subject),
-                                            "predicate": _json_term(t.predicate),
-                                            "object": _json_term(t.object)}}
-    raise ValueError(f"unsupported term {t!r}")
-
-
 def _xml_term(t) -> str:
     e = html.escape
     if isinstance(t, ox.NamedNode):
@@ -174,9 +157,7 @@ def _csv_cell(t) -> str:
 
 def serialise_solutions(variables: list[str], rows: list[list], fmt: str) -> bytes:
     if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False).encode("utf-8")
+        return sparql_json.encode_solutions(variables, rows).encode("utf-8")
     if fmt == "xml":
         out = ['<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
                "<head>" + "".join(f'<variable name="{v}"/>' for v in variables) + "</head><results>"]
@@ -197,7 +178,7 @@ def serialise_solutions(variables: list[str], rows: list[list], fmt: str) -> byt
 
 def serialise_boolean(value: bool, fmt: str) -> bytes:
     if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
+        return sparql_json.encode_boolean(value).encode()
     if fmt == "xml":
         return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
                 f"<boolean>{'true' if value else 'false'}</boolean></sparql>").encode()
