@@ -1039,11 +1039,13 @@ class KgServer:
                 continue  # the store is being rewritten: try again next round
 
     def serve_forever(self) -> None:
+        self._serving = True
         self.httpd.serve_forever(poll_interval=0.2)
 
     def shutdown(self) -> None:
         self._stop.set()
-        self.httpd.shutdown()
+        if getattr(self, "_serving", False):  # httpd.shutdown() waits for a loop that never ran
+            self.httpd.shutdown()
         self.httpd.server_close()
         self._watcher.join(timeout=5)
         self.pool.close()
