@@ -434,3 +434,19 @@ def test_tokenizer_reads_comments_and_escapes_as_oxigraph_does():
     assert depth("SELECT * WHERE { { ?s ?p ?o } }") == 2
     assert depth('SELECT * WHERE { ?s ?p "{{{{" }') == 1
     assert depth("SELECT * WHERE { FILTER(?a <((((>) }") == 6
+
+
+def test_kg_serve_prints_the_warning_and_banner_itself(tiny_store):
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(tiny_store), "--host", "0.0.0.0",
+                             "--port", "0", "--workers", "1", "--max-memory", "300"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        banner = proc.stdout.readline()
+        assert "SPARQL endpoint http://0.0.0.0:" in banner and "300 MB per worker" in banner
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert "kg: warning: kg serve listens on 0.0.0.0" in err
+    assert proc.returncode == 0
