@@ -1,6 +1,6 @@
 """`kg serve`: a read-only SPARQL 1.1 Protocol endpoint over the built store, with a query page.
 
-Engine (chosen by measurement, see the module notes at the end): a small standard-library HTTP
+Engine (chosen by measurement, see README): a small standard-library HTTP
 server (http.server, one thread per request) in front of a pool of worker *processes*, each of
 which opens a read-only **snapshot** of the store (a RocksDB checkpoint made with
 `pyoxigraph.Store.backup`) and runs the queries with pyoxigraph.
@@ -27,7 +27,15 @@ which opens a read-only **snapshot** of the store (a RocksDB checkpoint made wit
   scripts/vendor_yasgui.sh) configured to load nothing from the network, with one tab per
   canned query, pointed at this endpoint.
 - Federated queries (SERVICE) are refused with 403: pyoxigraph would fetch the SERVICE URL from
-  the server, which would make the endpoint a proxy to anything the server can reach.
+  the server, which would make the endpoint a proxy to anything the server can reach. Workers
+  run under a seccomp filter that makes socket() fail (kg.sandbox), so no query text can get a
+  request out; kg.sparql_guard refuses the SERVICE keywords it sees with a clear message.
+- Bounded resources: a heap limit per worker (RLIMIT_DATA; a worker past it answers 503 and is
+  replaced), query size and nesting depth checked before parsing (400), a fair scheduler
+  (per client address at most workers-1 queries; the last worker kept for light clients; a
+  queue with a wait limit), socket timeouts and a cap on connections, 400 for malformed
+  headers and parameters. POST only from this server's own pages or non-browser clients.
+  README "Security and limits" lists each limit, its default and its option.
 - Queries see the union of the named graphs as their default graph, like `kg query`;
   `default-graph-uri` / `named-graph-uri` protocol parameters are honoured.
 """
