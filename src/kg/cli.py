@@ -282,8 +282,7 @@ def serve(store_location, host: str, port: int, timeout: float, max_rows: int, w
                          socket_timeout=socket_timeout, max_connections=max_connections)
     for warning in server.warnings:
         click.echo(f"kg: warning: {warning}", err=True)
-    click.echo(server.banner())
-    run(server)
+    run(server, ready=lambda: click.echo(server.banner()))
 
 
 @main.command()

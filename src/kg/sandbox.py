@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import logging
+import os
 import platform
 import struct
 import sys
@@ -128,6 +129,15 @@ def available() -> bool:
                 log.warning("seccomp is not available on this system: SERVICE is refused by the "
                             "query text check only")
         return _available
+
+
+def _forget_after_fork() -> None:  # a forked child has none of the pool's threads: start again
+    global _pool, _available, _lock
+    _pool, _available, _lock = None, None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def run(fn, /, *args, **kwargs):

@@ -77,6 +77,7 @@ READ_ONLY_MESSAGE = ("kg serve is read-only: SPARQL Update is not accepted here.
                      "Change the graph with `kg build`; the server picks up the new build by itself.")
 MAX_BODY = 1_000_000  # bytes of request body (more when --max-query-size asks for more)
 DEFAULT_MAX_MEMORY = 1024  # MB of heap per query worker
+MIN_MEMORY = 128
 
 RESULT_TYPES = {  # SELECT / ASK
     "application/sparql-results+json": "json", "application/json": "json",
@@ -93,7 +94,7 @@ GRAPH_MEDIA = {"turtle": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
                "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
                "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD)}
 _UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*(?:\n|$))\s*)*"
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>|#[^\r\n]*(?:[\r\n]|$))\s*)*"
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 
 
@@ -836,7 +837,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             params = _parse_params(url.query)
             if ctype == "application/x-www-form-urlencoded":
-                form = _parse_params(body.decode("ascii"))
+                form = _parse_params(body.decode("utf-8"))
                 if "update" in form:
                     return self._text(403, READ_ONLY_MESSAGE)
                 for k, v in form.items():
@@ -972,6 +973,9 @@ class KgServer:
 
         if timeout <= 0 or max_rows <= 0 or workers <= 0:
             raise StoreError("timeout, max_rows and workers must be positive")
+        if max_memory and max_memory < MIN_MEMORY:
+            raise StoreError(f"--max-memory must be at least {MIN_MEMORY} MB (a worker needs about 80 MB to start), "
+                             "or 0 for no limit")
         if (max_memory is not None and max_memory < 0) or max_query_chars <= 0 or max_depth <= 0 \
                 or queue_timeout <= 0 or socket_timeout <= 0 or max_connections <= 0:
             raise StoreError("the memory, query size, depth, queue, socket and connection limits must be positive")
@@ -1084,8 +1088,9 @@ def make_server(source, host: str = DEFAULT_HOST, port: int = 0, timeout: float 
     return KgServer(_location(source), host, port, timeout, max_rows, workers, refresh, verbose, **limits)
 
 
-def run(server: KgServer) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM), then stop the workers and remove the snapshots."""
+def run(server: KgServer, ready=None) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM), then stop the workers and remove the snapshots.
+    `ready()` is called once SIGTERM is handled (the CLI prints its banner there)."""
     import signal
 
     def _terminate(signum, frame):  # SIGTERM stops like Ctrl-C: workers and snapshots are cleaned up
@@ -1094,6 +1099,8 @@ def run(server: KgServer) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
     try:
+        if ready is not None:
+            ready()
         server.serve_forever()
     except KeyboardInterrupt:
         pass
