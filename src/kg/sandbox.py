@@ -126,7 +126,7 @@ def available() -> bool:
                 _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kg-query",
                                            initializer=_filtered_thread)
             else:
-                log.warning("seccomp is not available on this system: SERVICE is refused by the "
+                log.info("seccomp is not available on this system: SERVICE is refused by the "
                             "query text check only")
         return _available
 
