@@ -249,15 +249,40 @@ def _split_param(text: str) -> tuple[str, str]:
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(min=1),
               help="Results are truncated to this many rows (header X-KG-Truncated).")
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Query worker processes (default 2-4).")
+@click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(min=0), metavar="MB",
+              help="Heap limit of each query worker; a query past it gets HTTP 503 (0: no limit).")
+@click.option("--max-query-size", default=100_000, show_default=True, type=click.IntRange(min=1), metavar="CHARS",
+              help="Longest query text accepted (HTTP 400 past it).")
+@click.option("--max-depth", default=64, show_default=True, type=click.IntRange(min=1),
+              help="Deepest nesting of { ( [ accepted (HTTP 400 past it).")
+@click.option("--max-per-client", default=None, type=click.IntRange(min=1),
+              help="Queries one client address may run at once (default: workers - 1).")
+@click.option("--queue-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may wait for a worker (HTTP 503 past it).")
+@click.option("--socket-timeout", default=20.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a connection may stay silent while a request is read or an answer sent.")
+@click.option("--max-connections", default=128, show_default=True, type=click.IntRange(min=1),
+              help="Open connections at once (half of them from one address).")
 @click.option("--verbose", is_flag=True, help="Log every request.")
-def serve(store_location, host: str, port: int, timeout: float, max_rows: int, workers, verbose: bool) -> None:
+def serve(store_location, host: str, port: int, timeout: float, max_rows: int, workers, max_memory: int,
+          max_query_size: int, max_depth: int, max_per_client, queue_timeout: float, socket_timeout: float,
+          max_connections: int, verbose: bool) -> None:
     """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and a query page at /."""
-    from kg.serve import serve as run_server
+    from kg.serve import make_server, run
 
     settings = Settings.load(store=store_location)
     settings.require_store()
-    run_server(settings, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-               verbose=verbose)
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+    server = make_server(settings, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                         verbose=verbose, max_memory=max_memory, max_query_chars=max_query_size,
+                         max_depth=max_depth, max_per_client=max_per_client, queue_timeout=queue_timeout,
+                         socket_timeout=socket_timeout, max_connections=max_connections)
+    for warning in server.warnings:
+        click.echo(f"kg: warning: {warning}", err=True)
+    run(server, ready=lambda: click.echo(server.banner()))
 
 
 @main.command()

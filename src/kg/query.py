@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -15,9 +14,11 @@ from importlib.resources import files
 from pathlib import Path
 
 from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.term import BNode, Node
+from rdflib.term import Node
 
+from kg import sparql_json
 from kg.errors import QueryError
+from kg.sparql_guard import check
 from kg.store import QueryResult, Store, Table
 
 PARAM_TYPES = ("string", "iri", "integer", "decimal", "date")
@@ -141,9 +142,13 @@ def specialise(text: str, bound: set[str]) -> str:
 
 
 def run(store: Store, query: str, params: dict[str, str] | None = None) -> QueryResult:
+    """Run a user's query (kg query, kg viz --query) on any store. SERVICE and queries nested too
+    deep for the parser are refused (QueryRefused) before they reach any engine."""
     q = resolve(query)
     bound = bindings(q, params or {})
-    return store.query(q.sparql(bound), bound)
+    text = q.sparql(bound)
+    check(text, max_chars=None)
+    return store.query(text, bound)
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -181,23 +186,10 @@ def format_table(table: Table, max_width: int = 60) -> str:
     return "\n".join(lines)
 
 
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
 def format_result(result: QueryResult, fmt: str = "table") -> str:
     if isinstance(result, bool):
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": result})
+            return sparql_json.encode_boolean(result)
         return "true" if result else "false"
     if isinstance(result, Graph):
         rdf_formats = {"turtle": "turtle", "table": "turtle", "nt": "nt", "ntriples": "nt", "json": "json-ld",
@@ -214,7 +206,5 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         writer.writerows([cell(v) for v in row] for row in result.rows)
         return buf.getvalue().rstrip("\n")
     if fmt == "json":
-        bindings_ = [{k: _json_term(v) for k, v in zip(result.variables, row) if v is not None} for row in result.rows]
-        return json.dumps({"head": {"vars": list(result.variables)}, "results": {"bindings": bindings_}},
-                          ensure_ascii=False, indent=1)
+        return sparql_json.encode_solutions(result.variables, result.rows, indent=1)
     raise QueryError(f"unknown format {fmt!r}: choose table, csv, tsv, json or turtle")

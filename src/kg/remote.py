@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import urllib.error
@@ -30,11 +29,13 @@ import urllib.request
 from collections.abc import Mapping
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph, Literal, URIRef
 
+from kg import sparql_json
 from kg.errors import QueryError, StoreError
-from kg.store import XSD_STRING, Bindings, QueryResult, Store, Table, inject_values, ntriples
+from kg.store_base import (
+    XSD_STRING, Bindings, QueryResult, Store, Table, inject_values, ntriples, to_oxigraph,
+)
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -48,33 +49,9 @@ class RemoteQueryError(QueryError, StoreError):
 
 # --- reading results ---------------------------------------------------------------------------
 
-def _json_term(value: Mapping[str, str]) -> Node:
-    kind = value.get("type")
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        lang = value.get("xml:lang") or value.get("lang")
-        if lang:
-            return Literal(value["value"], lang=lang)
-        datatype = value.get("datatype")
-        if datatype and datatype != XSD_STRING:
-            return Literal(value["value"], datatype=URIRef(datatype))
-        return Literal(value["value"])
-    raise StoreError(f"unsupported term in SPARQL JSON results: {value!r}")
-
-
 def parse_sparql_json(data: bytes) -> Table | bool:
-    doc = json.loads(data.decode("utf-8"))
-    if "boolean" in doc:
-        return bool(doc["boolean"])
-    variables = tuple(doc.get("head", {}).get("vars", []))
-    rows = tuple(
-        tuple(_json_term(b[v]) if v in b else None for v in variables)
-        for b in doc.get("results", {}).get("bindings", [])
-    )
-    return Table(variables, rows)
+    decoded = sparql_json.decode_results(data)
+    return decoded if isinstance(decoded, bool) else Table(*decoded)
 
 
 def _rdflib_graph(data: bytes, content_type: str) -> Graph:
@@ -87,18 +64,6 @@ def _rdflib_graph(data: bytes, content_type: str) -> Graph:
             g.remove((s, p, o))
             g.add((s, p, Literal(str(o))))
     return g
-
-
-def _to_ox(term: Node):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 def _trim(text: str) -> str:
@@ -227,9 +192,9 @@ class RemoteStore(Store):
             if not table.rows:
                 raise StoreError(f"no graph {graph} in the store")
         if fmt in ("turtle", "ntriples"):
-            items = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o, _ in table.rows]
+            items = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o, _ in table.rows]
         else:
-            items = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), _to_ox(g)) for s, p, o, g in table.rows]
+            items = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g)) for s, p, o, g in table.rows]
         return ox.serialize(items, format=formats[fmt]) or b""
 
     def close(self) -> None:
