@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from kg.extract.mentions import Mention
+from kg.extract.names import Mention
 from kg.extract.quantities import Quantity, find_changes, find_quantities
 from kg.extract.timex import Timex
 from kg.model import Entity, Evidence

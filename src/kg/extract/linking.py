@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from kg import iri
-from kg.extract.mentions import Mention, find_declared_aliases, find_document_numbers, resolve_overlaps
+from kg.extract.names import Mention, resolve_overlaps
+from kg.extract.names.declared import find_declared_aliases, find_document_numbers
 from kg.model import Entity, Span
 from kg.registry import Registry
 

@@ -231,7 +231,7 @@ def _anchored(ob: Observation) -> bool:
     return any(t.period == ob.period for t in find_timexes(ob.evidence.text, default_year=year))
 
 
-def dedupe(observations: Iterable[Observation]) -> list[Observation]:
+def unique_observations(observations: Iterable[Observation]) -> list[Observation]:
     """The same value of the same metric for the same subject stated twice (a headline, then the
     body): one observation, preferring the statement whose own sentence names its time."""
     best: dict[tuple[str, str, float], Observation] = {}
@@ -268,4 +268,4 @@ def _distinctive(value: float) -> bool:
     return _precision(value) >= 4
 
 
-__all__ = ["observations_in", "dedupe", "METRIC_CUES"]
+__all__ = ["observations_in", "unique_observations", "METRIC_CUES"]

@@ -436,7 +436,7 @@ def _brand_owner(product: Entity, brands: list[Entity]) -> Entity | None:
     return best[1] if best else None
 
 
-def dedupe(relations: Iterable[Relation]) -> list[Relation]:
+def unique_relations(relations: Iterable[Relation]) -> list[Relation]:
     seen: set[tuple[str, str, str]] = set()
     out: list[Relation] = []
     for r in relations:
