@@ -15,7 +15,7 @@ from kg.extract.events import events_in, merge
 from kg.extract.linking import link
 from kg.extract.names import place_names
 from kg.extract.observations import observations_in, unique_observations
-from kg.extract.relations import carried_penalties, list_relations, name_relations, relations_in, unique_relations
+from kg.extract.relations import Scope, name_relations, relations_of, unique_relations
 from kg.extract.timex import find_timexes
 from kg.model import Article, Entity, Evidence, Extraction
 from kg.registry import load_registry
@@ -103,10 +103,8 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
     for s in sentences:
         if s.paragraph != paragraph:
             paragraph, topic = s.paragraph, None
-        relations.extend(relations_in(s))
-        relations.extend(carried_penalties(s, previous))
+        relations.extend(relations_of(s, Scope(topic, previous)))
         previous = s
-        relations.extend(list_relations(s, topic))
         observations.extend(observations_in(s, topic, as_of))
         subjects = [x for x in s.slots_of("Lender", "Platform", "Organization", "Market") if not is_media(x.entity)]
         if subjects:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from kg.extract.lexicon import alternation, words
 from kg.extract.names import Mention
 from kg.extract.quantities import Quantity, find_changes, find_quantities
 from kg.extract.timex import Timex
@@ -85,7 +86,7 @@ class Sentence:
         return [s for s in self.slots if s.entity.category in categories]
 
 
-_MEDIA = re.compile(r"(?:财经|日报|晚报|时报|周刊|新闻|智库|之家|天眼|眼查|查查|研究院|数据)$")
+_MEDIA = re.compile(rf"{alternation(words('media', 'outlet_endings'))}$")
 
 
 def is_media(entity: Entity) -> bool:

@@ -8,27 +8,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from kg.extract.context import Sentence, Slot, is_media
+from kg.extract.lexicon import alternation, pattern, words
 from kg.model import Event
 
 COMPANY = ("Lender", "Platform", "Organization")
 
-LICENSE_GRANTED = re.compile(
-    r"(?:获得|获批|斩获|取得|拿到|获颁|领取|获准|拿下|获)(?:了)?[^，,。；;]{0,12}?(?:牌照|许可证|经营许可|业务资格|资质)"
-    r"|(?:牌照|许可证)(?:正式)?(?:获批|落地|下发)"
-)
-LICENSE_REVOKED = re.compile(
-    r"(?:吊销|注销|撤销|取消|收回)(?:了)?[^，,。；;]{0,10}?(?:牌照|许可证|经营许可|业务资格|资格)"
-    r"|(?:牌照|许可证)(?:被|遭)(?:吊销|注销|撤销|取消|收回)"
-)
-CAPITAL = re.compile(r"增资|注册资本[^，,。；;]{0,14}?(?:增加|增至|增长|提升|提高|变更|扩大|翻倍)")
+LICENSE_GRANTED = re.compile(pattern("events", "license_granted"))
+LICENSE_REVOKED = re.compile(pattern("events", "license_revoked"))
+CAPITAL = re.compile(pattern("events", "capital_increase"))
 BEFORE = re.compile(r"(?:从|由)\s*$")
 AFTER = re.compile(r"(?:增至|增加至|增长至|提升至|提高至|变更为|扩大至|增加到|增长到|提升到|达到|达|至|到|为)\s*$")
-PENALTY = re.compile(r"罚款|罚没|处罚|罚单|处以|责令改正|责令整改|监管措施|警示函")
-ISSUED = re.compile(r"发布|印发|出台|出炉|推出|下发|颁布|公布|发出")
-EFFECTIVE = re.compile(r"(?:起|开始)?(?:正式)?(?:施行|实施|生效)")
-ACQUIRED = re.compile(r"收购|并购")
+PENALTY = re.compile(alternation(words("events", "penalty")))
+ISSUED = re.compile(alternation(words("events", "issued")))
+EFFECTIVE = re.compile(pattern("events", "effective"))
 _ACQUISITION = re.compile(
-    r"\ue000(\d+)\ue001(?:(?!由|被|遭|关于|召开|参与)[^\ue000\ue001。；;！？，,]){0,20}?(收购|并购)"
+    r"\ue000(\d+)\ue001(?:(?!由|被|遭|关于|召开|参与)[^\ue000\ue001。；;！？，,]){0,20}?"
+    rf"({alternation(words('events', 'acquired'))})"
     r"(?!重组|潮|案|市场|基金|专题|交易|方)(?:了)?(?:\ue000(\d+)\ue001)?"
 )
 _BOUGHT_COMPANY = re.compile(r"股权|股份|公司|银行|平台|集团")
@@ -39,7 +34,7 @@ def _nearest(slots: list[Slot], at: int) -> Slot | None:
     return min(slots, key=lambda s: abs(s.start - at), default=None)
 
 
-_ISSUER_NAMES = ("协会", "委员会", "办公室", "领导小组")
+_ISSUER_NAMES = words("events", "issuer_name_endings")
 CARRIED = "~"  # marks a date carried from earlier sentences: weaker than one read in the sentence
 
 

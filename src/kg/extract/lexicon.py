@@ -49,6 +49,11 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "relations.yaml": {
         "gap": PATTERN, "penalty": WORDS, "stake": PATTERN, "member_list": PATTERN,
         "rules": _RELATION_RULE, "list_rules": _LIST_RULE,
+        **{key: PATTERN for key in (
+            "controller", "controller_first", "stake_holding", "holder", "stake_after", "investor", "raised",
+            "own_subject", "topic_pronoun", "topic_partner", "belongs_to", "pronoun_penalty", "custody",
+            "implicit_subject", "topic_belongs", "run_by", "operator_named", "operator_bracket",
+            "company_bracket", "platform_city", "received", "former_in_list", "listed_stake")},
     },
     "events.yaml": {
         "license_verbs": WORDS, "license_objects": WORDS, "license_granted": PATTERN,
