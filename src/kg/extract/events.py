@@ -9,16 +9,14 @@ from dataclasses import replace
 
 from kg.extract.context import Sentence, Slot, is_media
 from kg.extract.lexicon import alternation, pattern, words
-from kg.model import Event
-
-COMPANY = ("Lender", "Platform", "Organization")
+from kg.model import COMPANY, Event
 
 LICENSE_GRANTED = re.compile(pattern("events", "license_granted"))
 LICENSE_REVOKED = re.compile(pattern("events", "license_revoked"))
 CAPITAL = re.compile(pattern("events", "capital_increase"))
 BEFORE = re.compile(r"(?:从|由)\s*$")
 AFTER = re.compile(r"(?:增至|增加至|增长至|提升至|提高至|变更为|扩大至|增加到|增长到|提升到|达到|达|至|到|为)\s*$")
-PENALTY = re.compile(alternation(words("events", "penalty")))
+PENALTY = re.compile(alternation(words("common", "penalty")))
 ISSUED = re.compile(alternation(words("events", "issued")))
 EFFECTIVE = re.compile(pattern("events", "effective"))
 _ACQUISITION = re.compile(
@@ -27,7 +25,9 @@ _ACQUISITION = re.compile(
     r"(?!重组|潮|案|市场|基金|专题|交易|方)(?:了)?(?:\ue000(\d+)\ue001)?"
 )
 _BOUGHT_COMPANY = re.compile(r"股权|股份|公司|银行|平台|集团")
-_RENAMING = re.compile(r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？]{0,30}?(?:已)?(?:正式)?(更名为|改名为|更名|改名)\ue000(\d+)\ue001")
+_RENAMING = re.compile(r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？]{0,30}?(?:已)?(?:正式)?"
+                       rf"({alternation(words('common', 'renaming_verbs'))})\ue000(\d+)\ue001")
+_FORMER_NAME = re.compile(rf"\ue000(\d+)\ue001[（(]{alternation(words('common', 'former_name_cues'))}[:：]?\ue000(\d+)\ue001[)）]")
 
 
 def _nearest(slots: list[Slot], at: int) -> Slot | None:
@@ -114,7 +114,7 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
             continue  # 由X全额收购未到期债权: debts or assets, not a company
         yield Event("Acquisition", a.entity.id, ev, target, _date(sentence, positions[m.start(2)]))
     # 金谷财行(原金联专享): a renaming told by the former name; the bracket tells no time
-    for m in re.finditer(r"\ue000(\d+)\ue001[（(](?:原|原名|原称|曾用名|前身为?)[:：]?\ue000(\d+)\ue001[)）]", masked):
+    for m in _FORMER_NAME.finditer(masked):
         new_name, old_name = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
         if new_name.entity.id != old_name.entity.id:
             yield Event("Renaming", old_name.entity.id, ev, new_name.entity.id, "")

@@ -9,7 +9,7 @@ Kinds of value:
 - words: a list of non-empty strings (a regex alternation is built from them, in the order
   written: put a longer cue before a shorter one it starts with);
 - pattern: one regular expression; `{{key}}` stands for the words (or pattern) of that key in
-  the same file, so a pattern's cue words stay a plain list;
+  the same file or in common.yaml (cue words several stages share), so cue words stay plain lists;
 - table: a list of rows, each a mapping with exactly the fields the schema names.
 """
 
@@ -47,7 +47,7 @@ _LIST_RULE = Table({"pattern": PATTERN, "predicate": "str", "party": "str"})
 # file → key → kind; a key not declared here is an error, and so is a declared key left out
 SCHEMA: dict[str, dict[str, Any]] = {
     "relations.yaml": {
-        "gap": PATTERN, "penalty": WORDS, "stake": PATTERN, "member_list": PATTERN,
+        "gap": PATTERN, "stake": PATTERN, "member_list": PATTERN,
         "rules": _RELATION_RULE, "list_rules": _LIST_RULE,
         **{key: PATTERN for key in (
             "controller", "controller_first", "stake_holding", "holder", "stake_after", "investor", "raised",
@@ -58,11 +58,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "events.yaml": {
         "license_verbs": WORDS, "license_objects": WORDS, "license_granted": PATTERN,
         "revoke_verbs": WORDS, "license_revoked": PATTERN, "capital_increase": PATTERN,
-        "penalty": WORDS, "issued": WORDS, "effective": PATTERN, "acquired": WORDS,
+        "issued": WORDS, "effective": PATTERN, "acquired": WORDS,
         "issuer_name_endings": WORDS,
     },
     "metrics.yaml": {"cues": _METRIC_CUE},
-    "media.yaml": {"outlet_endings": WORDS, "name_endings": WORDS, "title_endings": WORDS},
+    "media.yaml": {"outlet_endings": WORDS},
+    "common.yaml": {"penalty": WORDS, "renaming_verbs": WORDS, "former_name_cues": WORDS},
     "names.yaml": {
         "left_stops": WORDS, "name_initials": WORDS, "not_brands": WORDS, "not_brand_tags": WORDS,
         "brand_endings": WORDS, "product_endings": WORDS, "platform_endings": WORDS,
@@ -97,11 +98,14 @@ def load_lexicon() -> dict[str, dict[str, Any]]:
     for name in present:
         if name not in SCHEMA:
             raise LexiconError(f"unknown vocabulary file (expected one of {', '.join(sorted(SCHEMA))})", name)
-    return {name: read_file(folder / name, SCHEMA[name]) for name in SCHEMA}
+    common = read_file(folder / "common.yaml", SCHEMA["common.yaml"])
+    return {name: common if name == "common.yaml" else read_file(folder / name, SCHEMA[name], common)
+            for name in SCHEMA}
 
 
-def read_file(path, schema: Mapping[str, Any]) -> dict[str, Any]:
-    """One file checked against its schema: exactly the declared keys, each of its kind."""
+def read_file(path, schema: Mapping[str, Any], common: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One file checked against its schema: exactly the declared keys, each of its kind; its
+    placeholders may name its own keys or those of common.yaml."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -114,6 +118,8 @@ def read_file(path, schema: Mapping[str, Any]) -> dict[str, Any]:
     missing = [k for k in schema if k not in raw]
     if missing:
         raise LexiconError("missing key", path, missing[0])
+    if common:
+        raw = {**{k: list(v) if isinstance(v, tuple) else v for k, v in common.items()}, **raw}
     out: dict[str, Any] = {}
     for key, kind in schema.items():  # declared order: a pattern may name the words above it
         if isinstance(kind, Table):

@@ -15,7 +15,7 @@ APP_BRAND = re.compile(rf"^(?:{BRAND})$")
 PRODUCT_ENDINGS = alternation(words("names", "product_endings"))
 PRODUCT_SHAPE = re.compile(rf"{PRODUCT_ENDINGS}$")
 PLATFORM_SUFFIX = re.compile(rf"{alternation(words('names', 'platform_endings'))}$")
-MEDIA_NAME = re.compile(rf"{alternation(words('media', 'name_endings'))}$")
+MEDIA_NAME = re.compile(rf"{alternation(words('media', 'outlet_endings'))}$")
 
 
 def looks_like_brand(name: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kg.extract.lexicon import alternation, words
 from kg.extract.names.base import CJK, Context, Mention, covered, name_start, word_tags
 from kg.extract.names.brands import (
     APP_BRAND, BRAND, MEDIA_NAME, NOT_BRANDS, PLATFORM_SUFFIX, PRODUCT_SHAPE, after_verb, looks_like_brand,
@@ -77,7 +78,7 @@ def _app_name_ok(name: str) -> bool:
     return bool(APP_BRAND.match(name) or PRODUCT_SHAPE.search(name)) or (len(name) == 2 and name not in word_tags())
 
 
-_RENAMED = re.compile(rf"(?:更名为|改名为|更名|改名)[“\"「]?([{CJK}A-Za-z0-9]{{2,8}})")
+_RENAMED = re.compile(rf"{alternation(words('common', 'renaming_verbs'))}[“\"「]?([{CJK}A-Za-z0-9]{{2,8}})")
 
 
 _LISTED_SUBSIDIARIES = re.compile(

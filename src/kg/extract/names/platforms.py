@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kg.extract.lexicon import alternation, words
 from kg.extract.names.base import CJK, LEFT_STOPS, Context, Mention, name_start, word_tags
 from kg.extract.names.brands import APP_BRAND, BRAND, NOT_BRANDS, looks_like_brand
 from kg.extract.names.overlaps import resolve_overlaps
@@ -141,7 +142,7 @@ def _starts_item(text: str, start: int) -> bool:
     return start == 0 or text[start - 1] in "、/，。；,;：:！？!? \n）)“”\"】"
 
 
-_FORMER = re.compile(rf"\s*[（(](?:原|原名|原称|曾用名|前身为?)[:：]?([{CJK}A-Za-z0-9]{{2,12}})[)）]")
+_FORMER = re.compile(rf"\s*[（(]{alternation(words('common', 'former_name_cues'))}[:：]?([{CJK}A-Za-z0-9]{{2,12}})[)）]")
 
 
 def find_former_names(text: str, ctx: Context) -> Iterator[Mention]:

@@ -16,7 +16,7 @@ _REGULATION_WORDS = re.compile(
 )
 
 
-_MEDIA_TITLE = re.compile(rf"{alternation(words('media', 'title_endings'))}$")
+_MEDIA_TITLE = re.compile(rf"{alternation(words('media', 'outlet_endings'))}$")
 
 
 def find_regulations(text: str, ctx: Context) -> Iterator[Mention]:

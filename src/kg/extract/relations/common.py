@@ -10,10 +10,9 @@ from typing import NamedTuple
 
 from kg.extract.context import SLOT, Sentence, is_media
 from kg.extract.lexicon import pattern
-from kg.model import Entity, Relation
+from kg.model import COMPANY, Entity, Relation
 
 ORG = ("Lender", "Platform", "Organization", "Regulator")
-COMPANY = ("Lender", "Platform", "Organization")
 LENDING = ("Lender", "Platform")
 _SLOT_RE = re.compile(SLOT)
 

@@ -11,7 +11,7 @@ from kg.extract.lexicon import words, alternation
 from kg.extract.relations.common import COMPANY, Scope, cue, entity
 from kg.model import Relation
 
-PENALTY = re.compile(alternation(words("relations", "penalty")))
+PENALTY = re.compile(alternation(words("common", "penalty")))
 
 
 def carried_penalties(sentence: Sentence, scope: Scope) -> Iterator[Relation]:
