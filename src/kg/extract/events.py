@@ -48,62 +48,86 @@ def _date(sentence: Sentence, at: int) -> str:
 
 
 def events_in(sentence: Sentence) -> Iterator[Event]:
+    """Every event a sentence with names tells, one finder per kind of event, in this order."""
     if not sentence.slots:
         return
-    text, base, ev = sentence.text, sentence.start, sentence.evidence
-    lenders = sentence.slots_of("Lender") or sentence.slots_of(*COMPANY)
-    companies = sentence.slots_of(*COMPANY)
-    regulators = sentence.slots_of("Regulator")
-    issuers = regulators or [s for s in sentence.slots_of("Organization") if s.entity.name.endswith(_ISSUER_NAMES)]
-    regulations = sentence.slots_of("Regulation")
+    for finder in (_licences, _capital_increases, _penalties, _regulations, _acquisitions, _renamings):
+        yield from finder(sentence)
 
+
+def _licences(sentence: Sentence) -> Iterator[Event]:
+    """A licence revoked (every cue), else one granted (the first cue): 吊销牌照 outweighs 获得牌照."""
+    text, base = sentence.text, sentence.start
+    lenders = sentence.slots_of("Lender") or sentence.slots_of(*COMPANY)
+    regulators = sentence.slots_of("Regulator")
     for m in LICENSE_REVOKED.finditer(text):
         subject = _nearest(lenders, base + m.start())
         if subject:
-            yield Event("LicenseRevoked", subject.entity.id, ev, _obj(regulators), _date(sentence, base + m.start()))
+            yield Event("LicenseRevoked", subject.entity.id, sentence.evidence, _obj(regulators),
+                        _date(sentence, base + m.start()))
     if not LICENSE_REVOKED.search(text):
         for m in LICENSE_GRANTED.finditer(text):
             subject = _nearest(lenders, base + m.start())
             if subject:
-                yield Event("LicenseGranted", subject.entity.id, ev, _obj(regulators),
+                yield Event("LicenseGranted", subject.entity.id, sentence.evidence, _obj(regulators),
                             _date(sentence, base + m.start()))
                 break
 
+
+def _capital_increases(sentence: Sentence) -> Iterator[Event]:
+    """增资 / 注册资本增至…: the amounts before (从5亿元) and after (增至10亿元) where written."""
+    text, base = sentence.text, sentence.start
     m = CAPITAL.search(text)
-    if m and companies:
-        before = after = None
-        for q in sentence.quantities:
-            if q.kind != "money" or q.start < base + m.start() - 12:
-                continue
-            lead = text[max(0, q.start - base - 6): q.start - base]
-            if BEFORE.search(lead) and before is None:
-                before = q.value
-            elif AFTER.search(lead) or "注册资本" in lead:
-                after = q.value
-        subject = _nearest(sentence.slots_of("Lender") or companies, base + m.start())
-        if subject and (after is not None or sentence.timexes):  # a bare mention of 增资 is no event
-            yield Event("CapitalIncrease", subject.entity.id, ev, None, _date(sentence, base + m.start()),
-                        value_before=before, value_after=after)
+    companies = sentence.slots_of(*COMPANY)
+    if not m or not companies:
+        return
+    before = after = None
+    for q in sentence.quantities:
+        if q.kind != "money" or q.start < base + m.start() - 12:
+            continue
+        lead = text[max(0, q.start - base - 6): q.start - base]
+        if BEFORE.search(lead) and before is None:
+            before = q.value
+        elif AFTER.search(lead) or "注册资本" in lead:
+            after = q.value
+    subject = _nearest(sentence.slots_of("Lender") or companies, base + m.start())
+    if subject and (after is not None or sentence.timexes):  # a bare mention of 增资 is no event
+        yield Event("CapitalIncrease", subject.entity.id, sentence.evidence, None, _date(sentence, base + m.start()),
+                    value_before=before, value_after=after)
 
-    m = PENALTY.search(text)
-    companies = [c for c in companies if not is_media(c.entity)]
+
+def _penalties(sentence: Sentence) -> Iterator[Event]:
+    """A penalty cue with an authority and a company (not an outlet) in the sentence; the first
+    money amount is the fine."""
+    m = PENALTY.search(sentence.text)
+    companies = [c for c in sentence.slots_of(*COMPANY) if not is_media(c.entity)]
+    regulators = sentence.slots_of("Regulator")
     if m and regulators and companies:
+        at = sentence.start + m.start()
         fine = next((q.value for q in sentence.quantities if q.kind == "money"), None)
-        subject = _nearest(companies, base + m.start())
-        yield Event("Penalty", subject.entity.id, ev, _nearest(regulators, base + m.start()).entity.id,
-                    _date(sentence, base + m.start()), amount=fine)
+        yield Event("Penalty", _nearest(companies, at).entity.id, sentence.evidence,
+                    _nearest(regulators, at).entity.id, _date(sentence, at), amount=fine)
 
-    for regulation in regulations:
+
+def _regulations(sentence: Sentence) -> Iterator[Event]:
+    """A regulation issued by the nearest authority (or association), or in force from a date."""
+    text, base = sentence.text, sentence.start
+    issuers = sentence.slots_of("Regulator") or [
+        s for s in sentence.slots_of("Organization") if s.entity.name.endswith(_ISSUER_NAMES)]
+    for regulation in sentence.slots_of("Regulation"):
         m = ISSUED.search(text)
         if m and issuers:
-            yield Event("RegulationIssued", regulation.entity.id, ev, _nearest(issuers, regulation.start).entity.id,
-                        _date(sentence, base + m.start()))
+            yield Event("RegulationIssued", regulation.entity.id, sentence.evidence,
+                        _nearest(issuers, regulation.start).entity.id, _date(sentence, base + m.start()))
         m = EFFECTIVE.search(text, regulation.end - base)
         if m and sentence.timexes:
-            yield Event("RegulationEffective", regulation.entity.id, ev, None, _date(sentence, base + m.start()))
+            yield Event("RegulationEffective", regulation.entity.id, sentence.evidence, None,
+                        _date(sentence, base + m.start()))
 
+
+def _acquisitions(sentence: Sentence) -> Iterator[Event]:
+    """X收购Y, also X宣布将以927亿泰铢收购Y旗下寿险公司 (the target may go unnamed)."""
     masked, positions = sentence.masked()
-    # X收购Y, also X宣布将以927亿泰铢收购Y旗下寿险公司 (the target may go unnamed)
     for m in _ACQUISITION.finditer(masked):
         a = sentence.slots[int(m.group(1))]
         b = sentence.slots[int(m.group(3))] if m.group(3) else None
@@ -112,17 +136,21 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
         target = b.entity.id if b is not None and b.entity.category in COMPANY and b.entity.id != a.entity.id else None
         if target is None and not _BOUGHT_COMPANY.search(masked, m.end(), m.end() + 30):
             continue  # 由X全额收购未到期债权: debts or assets, not a company
-        yield Event("Acquisition", a.entity.id, ev, target, _date(sentence, positions[m.start(2)]))
-    # 金谷财行(原金联专享): a renaming told by the former name; the bracket tells no time
+        yield Event("Acquisition", a.entity.id, sentence.evidence, target, _date(sentence, positions[m.start(2)]))
+
+
+def _renamings(sentence: Sentence) -> Iterator[Event]:
+    """金谷财行(原金联专享): told by the former name, the bracket tells no time; X更名为Y, also a
+    clause away (彼时该公司名为X，…，次月更名为Y), dated at the cue."""
+    masked, positions = sentence.masked()
     for m in _FORMER_NAME.finditer(masked):
         new_name, old_name = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
         if new_name.entity.id != old_name.entity.id:
-            yield Event("Renaming", old_name.entity.id, ev, new_name.entity.id, "")
-    # X更名为Y, also a clause away (彼时该公司名为X，并于当年8月获批…，次月更名为Y), dated at the cue
+            yield Event("Renaming", old_name.entity.id, sentence.evidence, new_name.entity.id, "")
     for m in _RENAMING.finditer(masked):
         a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(3))]
         if a.entity.id != b.entity.id:
-            yield Event("Renaming", a.entity.id, ev, b.entity.id, _date(sentence, positions[m.start(2)]))
+            yield Event("Renaming", a.entity.id, sentence.evidence, b.entity.id, _date(sentence, positions[m.start(2)]))
 
 
 def _obj(slots: list[Slot]) -> str | None:
