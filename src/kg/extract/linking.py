@@ -30,12 +30,14 @@ _SHORT_FORMS = (
 )
 
 
-def derived_short_forms(name: str, places: set[str]) -> set[str]:
-    """The usual abbreviations of a legal name: place and legal form dropped, business kept short."""
+def derived_short_forms(name: str, places: set[str]) -> list[str]:
+    """The usual abbreviations of a legal name: place and legal form dropped, business kept short.
+    Longest first (then by text), so where two of them start at the same place the longer one is
+    the mention (和耕传承基金销售 → 和耕传承基金, not 和耕传承), whatever the hash seed."""
     stem = _LEGAL_FORM.sub("", name)
     if stem == name:
-        return set()
-    for place in sorted(places, key=len, reverse=True):
+        return []
+    for place in sorted(places, key=lambda p: (-len(p), p)):
         if stem.startswith(place) and len(stem) > len(place) + 2:
             stem = stem[len(place):]
             stem = stem[1:] if stem[:1] in "市省" else stem
@@ -48,7 +50,7 @@ def derived_short_forms(name: str, places: set[str]) -> set[str]:
                 # the brand alone only when it is long enough not to be a common word
                 forms.update(brand + s for s in shorts if s or len(brand) >= 4)
             break
-    return {f for f in forms if f != name and len(f) >= 3}
+    return sorted((f for f in forms if f != name and len(f) >= 3), key=lambda f: (-len(f), f))
 
 
 @dataclass

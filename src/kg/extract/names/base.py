@@ -81,7 +81,8 @@ def place_regex(places, extra: tuple[str, ...] = ()) -> re.Pattern[str]:
 
 @lru_cache(maxsize=8)
 def _place_regex(places: frozenset[str], extra: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(sorted(map(re.escape, set(places) | set(extra)), key=len, reverse=True)) or "(?!)")
+    ordered = sorted(set(places) | set(extra), key=lambda p: (-len(p), p))  # longest first; no set order
+    return re.compile("|".join(map(re.escape, ordered)) or "(?!)")
 
 
 def is_place_run(run: str, places: set[str]) -> bool:
