@@ -4,6 +4,7 @@ and names, the mentions found so far), and the helpers that decide where a name 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -120,6 +121,25 @@ def strip_left_stops(name: str, keep: int = 0) -> str:
     while (w := next((w for w in LEFT_STOPS if name.startswith(w)), None)) and len(name) - len(w) >= keep:
         name = name[len(w):]
     return name
+
+
+class Occupied:
+    """Spans already taken, asked "does this one overlap any?" in logarithmic time: a scan of all of
+    them for every candidate makes a long text's cost grow with the square of its length."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._spans = sorted(spans)
+        self._longest = max((e - s for s, e in self._spans), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        insort(self._spans, (start, end))
+        self._longest = max(self._longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # only a span starting less than the longest length before `start` can reach into it
+        lo = bisect_left(self._spans, (start - self._longest,))
+        hi = bisect_left(self._spans, (end,))
+        return any(e > start for _, e in self._spans[lo:hi])
 
 
 def covered(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
