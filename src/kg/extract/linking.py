@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -87,53 +88,66 @@ def _scan(text: str, surface: str, taken: Occupied) -> list[tuple[int, int]]:
 
 
 def link(text: str, mentions: list[Mention], registry: Registry, places: set[str]) -> Linked:
+    """Overlaps resolved, then the names the text declares, document numbers and derived short
+    forms added where no mention is yet, then one entity per thing."""
     mentions = resolve_overlaps(mentions)  # sorted, no two overlapping: their ends ascend too
     taken = Occupied((m.start, m.end) for m in mentions)
+    extra = [*_declared(text, mentions, taken), *_numbered(text, mentions, taken),
+             *_derived(text, mentions, taken, registry, places)]
+    return _cluster(sorted(mentions + extra, key=lambda m: m.start), registry)
+
+
+# A surface scanned once has taken every place it could: scanning it again finds nothing more,
+# and would cost a pass over the text for every repetition of its name.
+
+def _declared(text: str, mentions: list[Mention], taken: Occupied) -> Iterator[Mention]:
+    """Names declared by the text ((以下简称“X”)), attached to the mention just before the bracket,
+    wherever the text repeats them."""
     ends = [m.end for m in mentions]
-    # a surface scanned once has taken every place it could: scanning it again finds nothing more,
-    # and would cost a pass over the text for every repetition of its name
-    scanned_aliases: set[str] = set()
-    derived_from: set[tuple[str, str | None]] = set()
-    # 1. names declared by the text, attached to the mention just before the bracket
-    extra: list[Mention] = []
+    scanned: set[str] = set()
     for bracket, a_start, a_end in find_declared_aliases(text):
         before = bisect_right(ends, bracket) - 1
-        owner = mentions[before] if before >= 0 and bracket - ends[before] <= 2 else None
-        if owner is None:
+        if before < 0 or bracket - ends[before] > 2:
             continue
+        owner = mentions[before]
         alias = text[a_start:a_end]
-        canonical = owner.canonical or owner.text
         taken.add(a_start, a_end)
-        found = _scan(text, alias, taken) if alias not in scanned_aliases else []
-        scanned_aliases.add(alias)
+        found = _scan(text, alias, taken) if alias not in scanned else []
+        scanned.add(alias)
         for s, e in [(a_start, a_end), *found]:
-            extra.append(replace(owner, start=s, end=e, text=alias, source="declared", canonical=canonical))
+            yield replace(owner, start=s, end=e, text=alias, source="declared", canonical=owner.canonical or owner.text)
             taken.add(s, e)
-    # 2. document numbers next to a regulation: 《…办法》（金规〔2025〕9号） names the same regulation
+
+
+def _numbered(text: str, mentions: list[Mention], taken: Occupied) -> Iterator[Mention]:
+    """Document numbers next to a regulation: 《…办法》（金规〔2025〕9号） names the same regulation."""
     regulations = [m for m in mentions if m.category == "Regulation"]
     for start, end, number in find_document_numbers(text):
         near = min(regulations, key=lambda m: min(abs(start - m.end), abs(m.start - end)), default=None)
         if near is not None and min(abs(start - near.end), abs(near.start - end)) <= 4 and \
                 not taken.overlaps(start, end):
-            extra.append(replace(near, start=start, end=end, text=number, source="declared",
-                                 canonical=near.canonical or near.text))
+            yield replace(near, start=start, end=end, text=number, source="declared",
+                          canonical=near.canonical or near.text)
             taken.add(start, end)
-    # 3. short forms derived from full legal names
-    for m in list(mentions):
-        if m.source != "legal-name" and not (m.source == "registry" and _LEGAL_FORM.search(m.text)):
+
+
+def _derived(text: str, mentions: list[Mention], taken: Occupied, registry: Registry,
+             places: set[str]) -> Iterator[Mention]:
+    """Short forms derived from full legal names (广州快手小额贷款有限公司 → 快手小贷), unless the
+    registry says the short form is somebody else."""
+    done: set[tuple[str, str | None]] = set()
+    for m in mentions:
+        name = m.canonical or m.text
+        if m.source != "legal-name" and not (m.source == "registry" and _LEGAL_FORM.search(m.text)) or \
+                (name, m.key) in done:
             continue
-        if (m.canonical or m.text, m.key) in derived_from:
-            continue
-        derived_from.add((m.canonical or m.text, m.key))
-        for short in derived_short_forms(m.canonical or m.text, places):
+        done.add((name, m.key))
+        for short in derived_short_forms(name, places):
             if registry.lookup(short) is not None and registry.lookup(short).key != m.key:
-                continue  # the registry says this short form is somebody else
+                continue
             for s, e in _scan(text, short, taken):
-                extra.append(replace(m, start=s, end=e, text=short, source="derived",
-                                     canonical=m.canonical or m.text))
+                yield replace(m, start=s, end=e, text=short, source="derived", canonical=name)
                 taken.add(s, e)
-    all_mentions = sorted(mentions + extra, key=lambda m: m.start)
-    return _cluster(all_mentions, registry)
 
 
 def _cluster(mentions: list[Mention], registry: Registry) -> Linked:
