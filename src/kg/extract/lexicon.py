@@ -67,6 +67,9 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "names.yaml": {
         "left_stops": WORDS, "name_initials": WORDS, "not_brands": WORDS, "not_brand_tags": WORDS,
         "brand_endings": WORDS, "product_endings": WORDS, "platform_endings": WORDS,
+        "org_businesses": WORDS, "not_orgs": WORDS, "generic_before_platform": WORDS, "app_stops": WORDS,
+        "listed_stops": WORDS, "product_kinds": WORDS, "market_segments": WORDS, "national_prefixes": WORDS,
+        "commissions": WORDS,
     },
     "persons.yaml": {
         "surnames": WORDS, "compound_surnames": WORDS, "titles": WORDS, "after_name": WORDS,

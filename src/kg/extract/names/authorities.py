@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from kg.extract.lexicon import words
 from kg.extract.names.base import CJK, Context, Mention, is_place_run, place_regex, word_tags
 
 
@@ -16,9 +17,8 @@ _AUTHORITY = re.compile(
     r"|人民检察院|打非办|金融稳定局"
 )
 _ADMIN_UNIT = re.compile(rf"[{CJK}]{{2}}(?:省|市|县|区|自治区|自治州)$")
-_NATIONAL = ("国家", "中国", "最高")
-_COMMISSIONS = ("中国银保监会", "中国银监会", "中国证监会", "中国保监会", "银保监会", "银监会", "证监会", "保监会",
-                "国家金融监督管理总局", "金融监管总局")
+_NATIONAL = words("names", "national_prefixes")
+_COMMISSIONS = words("names", "commissions")
 
 
 def _admin_prefix_start(text: str, end: int, places: set[str]) -> int:

@@ -18,7 +18,7 @@ from kg.extract.names.brands import (
 CUED = frozenset({"apps", "stock-codes", "renamed", "subsidiary-lists"})
 
 _APP = re.compile(rf"([{CJK}A-Za-z0-9]{{2,8}})(?:APP|App|app)(?![A-Za-z])")
-_APP_STOPS = ("下载", "登录", "登陆", "使用", "打开", "通过", "借助", "名为", "叫做", "一款", "这款", "该款", "款")
+_APP_STOPS = words("names", "app_stops")
 
 def find_app_names(text: str, ctx: Context) -> Iterator[Mention]:
     """花财APP, 下载华夏速贷APP: a lending app named by the word APP after it. The name is the
@@ -42,7 +42,7 @@ _STOCK_CODE = re.compile(
     r"(\d{4,6}(?:\.(?:HK|SZ|SH))?|(?<=[:：])\s*[A-Z]{1,5})[)）]"  # letters only after NYSE: / NASDAQ:
 )
 _CODE_TAIL = re.compile(r"[（(](?:(?:NYSE|NASDAQ|Nasdaq|纽交所|港交所|HK|SZ|SH|股票代码)\s*[:：]?\s*)?(?:\d{4,6}(?:\.(?:HK|SZ|SH))?|[A-Z]{1,5})[)）]")
-_LISTED_STOPS = ("上市企业", "上市公司", "企业", "公司", "巨头", "看好")
+_LISTED_STOPS = words("names", "listed_stops")
 
 
 def find_listed_names(text: str, ctx: Context) -> Iterator[Mention]:

@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from kg.extract.lexicon import words
 from kg.extract.names.base import Context, Mention, place_regex
 
 
-SEGMENTS = ("网络小贷", "网络小额贷款", "小额贷款", "小贷", "消费金融", "网贷", "P2P网贷", "P2P", "互联网金融",
-            "融资担保", "助贷")
+SEGMENTS = words("names", "market_segments")
 _SEGMENT_ALT = "|".join(sorted(map(re.escape, SEGMENTS), key=len, reverse=True))
 _MARKET_TAIL = r"(?:行业|市场|机构|公司)"  # 成都P2P平台优车行 introduces a platform, not a market
 

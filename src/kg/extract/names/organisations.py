@@ -6,18 +6,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kg.extract.lexicon import alternation, words
 from kg.extract.names.base import CJK, Context, Mention, strip_left_stops, word_tags
 from kg.extract.names.brands import NOT_BRAND_TAGS
 
 
+_BUSINESSES = alternation(words("names", "org_businesses"))
 _ORG_SHORT = re.compile(
-    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被括得司的]))([{CJK}]{{2,4}}?(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技))"
+    rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s和与及由向对被括得司的]))([{CJK}]{{2,4}}?{_BUSINESSES})"
     r"(?=[，。、；：:;,!?！？“”\"（）()\s]|和|与|及|等|领投|跟投|参投|的|旗下|已|将|于|在|为|是|发布|宣布|表示|完成|获得|获|"
     r"推出|成立|上线|称|持有|控股|入股|收购|共同|全额|全资|拟|正式|成功|作为|旗下|[两三四五六七八九十\d]+家|$)"
 )
-_NOT_ORGS = {"私募基金", "公募基金", "产业基金", "投资基金", "该集团", "旗下集团", "企业集团", "中国证券", "房地产",
-             "金融科技", "互联网科技", "信息科技", "网络科技", "数字科技", "高科技", "黑科技", "前沿科技", "科技",
-             "金融控股集团", "金融集团", "控股集团", "投资集团", "金融控股", "民营集团", "国有集团", "上市集团"}
+_NOT_ORGS = set(words("names", "not_orgs"))
 
 
 def find_short_org_names(text: str, ctx: Context) -> Iterator[Mention]:
@@ -37,4 +37,4 @@ def find_short_org_names(text: str, ctx: Context) -> Iterator[Mention]:
 
 
 
-_ORG_BRAND = re.compile(r"(.+?)(?:资本|证券|集团|实业|控股|基金|金控|传媒|电器|地产|金服|保险|创投|资管|科技)$")
+_ORG_BRAND = re.compile(rf"(.+?){_BUSINESSES}$")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kg.extract.lexicon import words
 from kg.extract.names.base import CJK, Context, Mention, strip_left_stops, word_tags
 from kg.extract.names.brands import (
     BRAND, NOT_BRANDS, PRODUCT_ENDINGS, PRODUCT_SHAPE, after_verb, looks_like_brand,
@@ -30,7 +31,7 @@ def _generic_compound(name: str) -> bool:
     return len(name) == 4 and all(tags.get(part, "x")[:1] in ("n", "v") for part in (name[:2], name[2:]))
 
 
-_PRODUCT_KINDS = ("资管", "基金", "信托", "保险", "券商", "银行", "存款", "国债", "债券", "股票", "期货", "理财")
+_PRODUCT_KINDS = words("names", "product_kinds")
 
 
 def find_product_lists(text: str, ctx: Context) -> Iterator[Mention]:
