@@ -30,7 +30,7 @@ def _texts(target_chars: int) -> list[str]:
 def throughput(mb: float) -> dict[str, float]:
     import jieba
 
-    from kg.extract import extract_article
+    from kg.nlp import extract_article
     from kg.model import Article
     from kg.nlp import load_pipeline
 

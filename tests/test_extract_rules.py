@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import extract_article
+from kg.nlp import extract_article
 from kg.model import Article
 
 

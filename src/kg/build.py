@@ -69,7 +69,7 @@ def recorded_versions(store: Store) -> dict[str, tuple[str, str]]:
 
 
 def _extract_one(article: Article) -> Extraction:
-    from kg.extract import extract_article
+    from kg.nlp import extract_article
 
     return extract_article(article)
 

@@ -64,7 +64,8 @@ def extract(files: tuple[Path, ...], fmt: str) -> None:
     """Print what the knowledge graph learns from articles (contract JSON, one object per article)."""
     from kg.contract import to_contract
     from kg.corpus import load_article
-    from kg.extract import extract_article, extractor_version
+    from kg.extract import extractor_version
+    from kg.nlp import extract_article
 
     paths: list[Path] = []
     for f in files:

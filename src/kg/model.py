@@ -12,6 +12,7 @@ from datetime import date
 
 # The contract's vocabularies (../shared/eval/CONTRACT.md); the ontology has a term for each.
 CATEGORIES = ("Lender", "Platform", "Regulator", "Regulation", "Product", "Place", "Organization", "Person", "Market")
+COMPANY = ("Lender", "Platform", "Organization")  # the categories that own, invest, partner and are fined
 PREDICATES = (
     "subsidiaryOf", "shareholderOf", "operates", "partnerOf", "locatedIn",
     "issuedBy", "penalizedBy", "acquired", "renamedTo",

@@ -1,5 +1,7 @@
-"""The spaCy pipeline: blank Chinese with the jieba segmenter (the registry as its user dictionary),
-sentence boundaries for Chinese punctuation, and the mention finder as a pipeline component."""
+"""The spaCy pipeline, assembled above extraction (kg.nlp imports kg.extract, never the reverse):
+blank Chinese with the jieba segmenter (the registry as its user dictionary), sentence boundaries
+for Chinese punctuation, and name recognition writing its mentions to doc.spans["kg_mentions"].
+`extract_article` runs the pipeline and then the extraction stages over the Doc."""
 
 from __future__ import annotations
 
@@ -11,38 +13,24 @@ import numpy
 import spacy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from kg.extract import MENTION_GROUP, extract_doc
 from kg.extract.context import split_sentences
-from kg.extract.mentions import (
-    Mention,
-    RegistryMatcher,
-    find_app_names,
-    find_associations,
-    find_bank_branches,
-    find_former_names,
-    find_legal_names,
-    find_listed_names,
-    find_listed_subsidiaries,
-    find_list_neighbours,
-    find_market_statements,
-    find_markets,
-    find_persons,
-    find_platform_names,
-    find_product_lists,
-    find_renamed_names,
-    find_repeats,
-    find_short_org_names,
-    resolve_overlaps,
-    find_regulations,
-    find_regulators,
-)
+from kg.extract.names import Mention, recognise
+from kg.extract.names.base import word_tags
+from kg.model import Article, Extraction
 from kg.registry import Registry, load_registry
 
 jieba.setLogLevel(logging.WARNING)
 
-if not Doc.has_extension("kg_mentions"):
-    Doc.set_extension("kg_mentions", default=None)
+# each span of the group carries its mention (exact character offsets, kind, canonical name),
+# the recogniser that found it and a score
+for _name, _getter in (("kg_mention", lambda span: span.doc.user_data["kg_mention_records"][int(span.id_)]),
+                       ("recogniser", lambda span: span._.kg_mention.recogniser),
+                       ("score", lambda span: span._.kg_mention.score)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, getter=_getter)
 
 
 @Language.factory("kg_sentences")
@@ -64,51 +52,32 @@ def make_sentences(nlp: Language, name: str):
 
 
 class MentionFinder:
-    """Registry names plus productive patterns (legal names, regulators, 《regulations》, markets)."""
+    """The recognisers of kg.extract.names over the text; their mentions become one span group."""
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.match_registry = RegistryMatcher(registry)
-        self.places = place_names(registry)
-        self.known_names = frozenset(s for s, _ in registry.surface_forms())
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.user_data.get("kg_text") or doc.text
-        found: list[Mention] = list(self.match_registry(text))
-        persons = list(find_persons(text))
-        regulators = list(find_regulators(text, self.places))
-        found.extend(persons)
-        found.extend(regulators)
-        # a company name never reaches back across a person or an authority (北京银监局城市商业银行)
-        found.extend(find_legal_names(text, self.places, {m.end for m in (*persons, *regulators)}))
-        found.extend(find_associations(text, self.places))
-        found.extend(find_bank_branches(text, [m for m in found if m.kind == "Bank"], self.places))
-        found.extend(find_platform_names(text, self.known_names))
-        found.extend(find_short_org_names(text, self.known_names))
-        found.extend(find_product_lists(text, self.known_names))
-        spans = [(m.start, m.end) for m in found]
-        found.extend(find_app_names(text, self.known_names, spans))
-        found.extend(find_listed_names(text, self.known_names, spans))
-        found.extend(find_renamed_names(text, self.known_names, spans))
-        found.extend(find_listed_subsidiaries(text, self.known_names, spans))
-        found.extend(find_list_neighbours(text, resolve_overlaps(found), self.known_names))
-        found.extend(find_former_names(text, resolve_overlaps(found), self.known_names))
-        found.extend(find_repeats(text, found))
-        found.extend(find_regulations(text))
-        found.extend(find_markets(text, self.places))
-        found.extend(find_market_statements(text, self.places))
-        doc._.kg_mentions = found  # character offsets; spans on demand via doc.char_span
+        set_mentions(doc, recognise(text, self.registry))
         return doc
+
+
+def set_mentions(doc: Doc, mentions: list[Mention]) -> None:
+    """One span per mention, widened to whole tokens (jieba's words need not end where a name ends);
+    the mention itself keeps the exact offsets."""
+    doc.user_data["kg_mention_records"] = mentions
+    spans = []
+    for i, m in enumerate(mentions):
+        span = doc.char_span(m.start, m.end, label=m.category, kb_id=m.key or "", alignment_mode="expand")
+        if span is not None:
+            spans.append(Span(doc, span.start, span.end, label=m.category, kb_id=m.key or "", span_id=str(i)))
+    doc.spans[MENTION_GROUP] = spans
 
 
 @Language.factory("kg_mentions")
 def make_mentions(nlp: Language, name: str):
     return MentionFinder(load_registry())
-
-
-@lru_cache(maxsize=4)
-def place_names(registry: Registry) -> frozenset[str]:
-    return frozenset(s for s, e in registry.surface_forms() if e.category == "Place" and len(s) >= 2)
 
 
 def _add_user_words(registry: Registry) -> None:
@@ -119,18 +88,46 @@ def _add_user_words(registry: Registry) -> None:
 
 class _KeepText:
     """The jieba tokenizer, keeping the text it was given in doc.user_data["kg_text"]: rebuilding it
-    from the tokens (doc.text) costs about a tenth of the whole pipeline."""
+    from the tokens (doc.text) costs about a tenth of the whole pipeline. It aligns jieba's words
+    with the text itself: spaCy's aligner copies the rest of the text for every word, which
+    makes a 300,000-character article take minutes."""
 
     def __init__(self, tokenizer) -> None:
         self.tokenizer = tokenizer
 
     def __call__(self, text: str) -> Doc:
-        doc = self.tokenizer(text)
+        words = [w for w in self.tokenizer.jieba_seg.cut(text, cut_all=False) if w]
+        doc = Doc(self.tokenizer.vocab, *words_and_spaces(words, text))
         doc.user_data["kg_text"] = text
         return doc
 
     def __getattr__(self, name: str):
         return getattr(self.tokenizer, name)
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """spacy.util.get_words_and_spaces in linear time (the same tokens): whitespace jieba dropped
+    becomes tokens of its own, one space after a word becomes that word's trailing space."""
+    if "".join("".join(words).split()) != "".join(text.split()):
+        raise ValueError("jieba's words do not spell the text")
+    out_words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for word in (w for w in words if not w.isspace()):
+        start = text.index(word, pos)
+        if start > pos:
+            out_words.append(text[pos:start])
+            spaces.append(False)
+        out_words.append(word)
+        spaces.append(False)
+        pos = start + len(word)
+        if pos < len(text) and text[pos] == " ":
+            spaces[-1] = True
+            pos += 1
+    if pos < len(text):
+        out_words.append(text[pos:])
+        spaces.append(False)
+    return out_words, spaces
 
 
 @lru_cache(maxsize=1)
@@ -142,8 +139,13 @@ def load_pipeline() -> Language:
     nlp.tokenizer = _KeepText(nlp.tokenizer)
     nlp.add_pipe("kg_sentences")
     nlp.add_pipe("kg_mentions")
-    from kg.extract.mentions import _word_tags
-
-    _word_tags()  # jieba's tag dictionary loads once, here, not inside the first article
+    word_tags()  # jieba's tag dictionary loads once, here, not inside the first article
     return nlp
 
+
+def extract_article(article: Article) -> Extraction:
+    """Extraction reads a normalised copy of the text of the same length (see analysis_text),
+    so offsets and evidence point into the article as stored."""
+    from kg.textio import analysis_text
+
+    return extract_doc(load_pipeline()(analysis_text(article.text)), article)

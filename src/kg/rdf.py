@@ -10,13 +10,13 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg import iri
+from kg.extract.names.declared import DOCUMENT_NUMBER  # the regulation numbers linking recognised
 from kg.model import Entity, Event, Evidence, Extraction, Observation, Relation
 from kg.vocab import KG, UNIT_TERMS
 
 QB = Namespace("http://purl.org/linked-data/cube#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 
-DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号")
 _PERIOD = re.compile(r"(\d{4})(?:-(?:Q([1-4])|H([12])|(\d{2})(?:-(\d{2}))?))?")
 
 

@@ -1,5 +1,6 @@
-"""Article → Extraction: the stages over one spaCy Doc, in order (mentions, linking, sentences,
-relations, observations, events). Only this package and kg.nlp import spaCy."""
+"""Doc → Extraction: the stages over one spaCy Doc, in order (names, linking, sentences,
+relations, observations, events). The pipeline that makes the Doc is assembled above this package,
+in kg.nlp; nothing here imports it. Only this package and kg.nlp import spaCy."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from kg.extract.context import Sentence, build_sentences, is_media, split_senten
 from kg.extract.dating import document_year
 from kg.extract.events import events_in, merge
 from kg.extract.linking import link
-from kg.extract.observations import dedupe as dedupe_observations
-from kg.extract.observations import observations_in
-from kg.extract.relations import dedupe as dedupe_relations
-from kg.extract.relations import carried_penalties, list_relations, name_relations, relations_in
+from kg.extract.names import place_names
+from kg.extract.observations import observations_in, unique_observations
+from kg.extract.relations import Scope, name_relations, relations_of, unique_relations
 from kg.extract.timex import find_timexes
 from kg.model import Article, Entity, Evidence, Extraction
 from kg.registry import load_registry
@@ -23,18 +23,30 @@ from kg.registry import load_registry
 # Bump when extraction output changes meaning; the fingerprint below catches every code or
 # registry edit anyway, so a build re-extracts exactly when the extractor changed.
 EXTRACTOR_RELEASE = "1"
+MENTION_GROUP = "kg_mentions"  # the span group the recognisers' mentions are in
 
 
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     h = hashlib.sha256()
-    package = files("kg.extract")
-    sources = sorted((p for p in package.iterdir() if p.name.endswith(".py")), key=lambda p: p.name)
-    for path in [*sources, files("kg") / "nlp.py", files("kg") / "registry.py"]:
-        h.update(path.name.encode())
+    # the code and the cue vocabulary of every module of the package, then the pipeline and registry code
+    for name, path in [*_package_files(files("kg.extract")), ("nlp.py", files("kg") / "nlp.py"),
+                       ("registry.py", files("kg") / "registry.py")]:
+        h.update(name.encode())
         h.update(path.read_bytes())
     h.update(load_registry().fingerprint().encode())
     return f"{EXTRACTOR_RELEASE}+{h.hexdigest()[:12]}"
+
+
+def _package_files(folder, prefix: str = "") -> list[tuple[str, object]]:
+    """(relative name, path) of every .py and .yaml file under folder, sorted by name."""
+    found = []
+    for p in folder.iterdir():
+        if p.is_dir() and p.name != "__pycache__":
+            found += _package_files(p, f"{prefix}{p.name}/")
+        elif p.name.endswith((".py", ".yaml")):
+            found.append((prefix + p.name, p))
+    return sorted(found, key=lambda item: item[0])
 
 
 # Hosting platforms' notices (特别声明…, 免责声明…, "Notice: The content above…") are not the
@@ -63,23 +75,13 @@ def paragraph_timexes(text: str, default_year: int | None):
     return found
 
 
-def extract_article(article: Article) -> Extraction:
-    """Extraction reads a normalised copy of the text of the same length (see analysis_text),
-    so offsets and evidence point into the article as stored."""
-    from kg.nlp import load_pipeline
-    from kg.textio import analysis_text
-
-    return extract_doc(load_pipeline()(analysis_text(article.text)), article)
-
-
 def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
-    from kg.nlp import place_names
-
     text = doc.user_data.get("kg_text") or doc.text
     registry = load_registry()
     places = place_names(registry)
     excluded = boilerplate_spans(text)
-    mentions = [m for m in doc._.kg_mentions or () if not any(s <= m.start < e for s, e in excluded)]
+    found = [span._.kg_mention for span in doc.spans.get(MENTION_GROUP, ())]
+    mentions = [m for m in found if not any(s <= m.start < e for s, e in excluded)]
     linked = link(text, mentions, registry, places)
     by_id = {e.id: e for e in linked.entities}
     default_year = article.published.year if article.published else document_year(text, linked.entities, registry)
@@ -101,10 +103,8 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
     for s in sentences:
         if s.paragraph != paragraph:
             paragraph, topic = s.paragraph, None
-        relations.extend(relations_in(s))
-        relations.extend(carried_penalties(s, previous))
+        relations.extend(relations_of(s, Scope(topic, previous)))
         previous = s
-        relations.extend(list_relations(s, topic))
         observations.extend(observations_in(s, topic, as_of))
         subjects = [x for x in s.slots_of("Lender", "Platform", "Organization", "Market") if not is_media(x.entity)]
         if subjects:
@@ -121,10 +121,10 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
     return Extraction(
         article=article,
         entities=entities,
-        relations=tuple(dedupe_relations(relations)),
-        observations=tuple(dedupe_observations(observations)),
+        relations=tuple(unique_relations(relations)),
+        observations=tuple(unique_observations(observations)),
         events=tuple(events),
     )
 
 
-__all__ = ["extract_article", "extract_doc", "extractor_version", "EXTRACTOR_RELEASE", "Sentence"]
+__all__ = ["extract_doc", "extractor_version", "EXTRACTOR_RELEASE", "MENTION_GROUP", "Sentence"]

@@ -4,10 +4,13 @@ rules read. Mentions are masked as \\ue000<i>\\ue001 so rules are plain regexes 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from kg.extract.mentions import Mention
+from kg.extract.lexicon import alternation, words
+from kg.extract.names import Mention
 from kg.extract.quantities import Quantity, find_changes, find_quantities
 from kg.extract.timex import Timex
 from kg.model import Entity, Evidence
@@ -85,7 +88,7 @@ class Sentence:
         return [s for s in self.slots if s.entity.category in categories]
 
 
-_MEDIA = re.compile(r"(?:财经|日报|晚报|时报|周刊|新闻|智库|之家|天眼|眼查|查查|研究院|数据)$")
+_MEDIA = re.compile(rf"{alternation(words('media', 'outlet_endings'))}$")
 
 
 def is_media(entity: Entity) -> bool:
@@ -97,9 +100,16 @@ def is_media(entity: Entity) -> bool:
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』\"]?|\n+")
 
 
+MAX_SENTENCE = 2000  # characters: a longer stretch without sentence punctuation is cut into segments
+_SOFT_BREAKS = frozenset("，,；;：:、 \t\u3000")
+
+
 def split_sentences(text: str) -> list[tuple[int, int, int]]:
     """(start, end, paragraph index) of every sentence; a newline ends a sentence and a paragraph,
-    unless it falls inside a 《title》 (a line broken by the web page, not by the author)."""
+    unless it falls inside a 《title》 (a line broken by the web page, not by the author). No
+    sentence is longer than MAX_SENTENCE: rules read a sentence at a time, and text without
+    sentence punctuation (a table, a scraped page) would make one sentence of it all, and the
+    cost of reading it grow with the square of its length."""
     spans: list[tuple[int, int, int]] = []
     start, paragraph = 0, 0
     for m in _SENTENCE_END.finditer(text):
@@ -110,14 +120,27 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
         end = m.end() if not m.group(0).startswith("\n") else m.start()
         if text[start:end].strip():
             s = start + (len(text[start:end]) - len(text[start:end].lstrip()))
-            spans.append((s, end, paragraph))
+            spans.extend(_bounded(text, s, end, paragraph))
         if "\n" in m.group(0):
             paragraph += 1
         start = m.end()
     if text[start:].strip():
         s = start + (len(text[start:]) - len(text[start:].lstrip()))
-        spans.append((s, len(text.rstrip()), paragraph))
+        spans.extend(_bounded(text, s, len(text.rstrip()), paragraph))
     return spans
+
+
+def _bounded(text: str, start: int, end: int, paragraph: int) -> Iterator[tuple[int, int, int]]:
+    """One sentence, or segments of at most MAX_SENTENCE characters, each cut after the last comma,
+    semicolon, colon, enumeration comma or space in its second half (else at the limit)."""
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        cut = next((i for i in range(limit, limit - MAX_SENTENCE // 2, -1) if text[i - 1] in _SOFT_BREAKS), limit)
+        yield start, cut, paragraph
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    yield start, end, paragraph
 
 
 _NUMERAL = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿]")
@@ -127,12 +150,17 @@ def build_sentences(text: str, bounds: list[tuple[int, int, int]], linked: list[
                     timexes: list[Timex]) -> list[Sentence]:
     sentences: list[Sentence] = []
     carried, paragraph = "", -1
+    linked = sorted(linked, key=lambda pair: pair[0].start)  # stable: mentions at one place keep their order
+    mention_starts = [m.start for m, _ in linked]
+    time_starts = [t.start for t in timexes]  # in text order
     for start, end, par in bounds:
         if par != paragraph:
             paragraph = par
             carried = ""
-        slots = tuple(Slot(m.start, m.end, e, m) for m, e in linked if start <= m.start and m.end <= end)
-        times = tuple(t for t in timexes if start <= t.start < end)
+        # only the mentions and times that start inside the sentence (bisect: no scan of all of them)
+        near = linked[bisect_left(mention_starts, start):bisect_left(mention_starts, end)]
+        slots = tuple(Slot(m.start, m.end, e, m) for m, e in near if m.end <= end)
+        times = tuple(timexes[bisect_left(time_starts, start):bisect_left(time_starts, end)])
         sub = text[start:end]
         has_number = _NUMERAL.search(sub) is not None
         quantities = () if not has_number else tuple(q for q in find_quantities(sub, start)

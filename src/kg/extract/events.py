@@ -8,38 +8,33 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from kg.extract.context import Sentence, Slot, is_media
-from kg.model import Event
+from kg.extract.lexicon import alternation, pattern, words
+from kg.model import COMPANY, Event
 
-COMPANY = ("Lender", "Platform", "Organization")
-
-LICENSE_GRANTED = re.compile(
-    r"(?:获得|获批|斩获|取得|拿到|获颁|领取|获准|拿下|获)(?:了)?[^，,。；;]{0,12}?(?:牌照|许可证|经营许可|业务资格|资质)"
-    r"|(?:牌照|许可证)(?:正式)?(?:获批|落地|下发)"
-)
-LICENSE_REVOKED = re.compile(
-    r"(?:吊销|注销|撤销|取消|收回)(?:了)?[^，,。；;]{0,10}?(?:牌照|许可证|经营许可|业务资格|资格)"
-    r"|(?:牌照|许可证)(?:被|遭)(?:吊销|注销|撤销|取消|收回)"
-)
-CAPITAL = re.compile(r"增资|注册资本[^，,。；;]{0,14}?(?:增加|增至|增长|提升|提高|变更|扩大|翻倍)")
+LICENSE_GRANTED = re.compile(pattern("events", "license_granted"))
+LICENSE_REVOKED = re.compile(pattern("events", "license_revoked"))
+CAPITAL = re.compile(pattern("events", "capital_increase"))
 BEFORE = re.compile(r"(?:从|由)\s*$")
 AFTER = re.compile(r"(?:增至|增加至|增长至|提升至|提高至|变更为|扩大至|增加到|增长到|提升到|达到|达|至|到|为)\s*$")
-PENALTY = re.compile(r"罚款|罚没|处罚|罚单|处以|责令改正|责令整改|监管措施|警示函")
-ISSUED = re.compile(r"发布|印发|出台|出炉|推出|下发|颁布|公布|发出")
-EFFECTIVE = re.compile(r"(?:起|开始)?(?:正式)?(?:施行|实施|生效)")
-ACQUIRED = re.compile(r"收购|并购")
+PENALTY = re.compile(alternation(words("common", "penalty")))
+ISSUED = re.compile(alternation(words("events", "issued")))
+EFFECTIVE = re.compile(pattern("events", "effective"))
 _ACQUISITION = re.compile(
-    r"\ue000(\d+)\ue001(?:(?!由|被|遭|关于|召开|参与)[^\ue000\ue001。；;！？，,]){0,20}?(收购|并购)"
+    r"\ue000(\d+)\ue001(?:(?!由|被|遭|关于|召开|参与)[^\ue000\ue001。；;！？，,]){0,20}?"
+    rf"({alternation(words('events', 'acquired'))})"
     r"(?!重组|潮|案|市场|基金|专题|交易|方)(?:了)?(?:\ue000(\d+)\ue001)?"
 )
 _BOUGHT_COMPANY = re.compile(r"股权|股份|公司|银行|平台|集团")
-_RENAMING = re.compile(r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？]{0,30}?(?:已)?(?:正式)?(更名为|改名为|更名|改名)\ue000(\d+)\ue001")
+_RENAMING = re.compile(r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？]{0,30}?(?:已)?(?:正式)?"
+                       rf"({alternation(words('common', 'renaming_verbs'))})\ue000(\d+)\ue001")
+_FORMER_NAME = re.compile(rf"\ue000(\d+)\ue001[（(]{alternation(words('common', 'former_name_cues'))}[:：]?\ue000(\d+)\ue001[)）]")
 
 
 def _nearest(slots: list[Slot], at: int) -> Slot | None:
     return min(slots, key=lambda s: abs(s.start - at), default=None)
 
 
-_ISSUER_NAMES = ("协会", "委员会", "办公室", "领导小组")
+_ISSUER_NAMES = words("events", "issuer_name_endings")
 CARRIED = "~"  # marks a date carried from earlier sentences: weaker than one read in the sentence
 
 
@@ -53,62 +48,86 @@ def _date(sentence: Sentence, at: int) -> str:
 
 
 def events_in(sentence: Sentence) -> Iterator[Event]:
+    """Every event a sentence with names tells, one finder per kind of event, in this order."""
     if not sentence.slots:
         return
-    text, base, ev = sentence.text, sentence.start, sentence.evidence
-    lenders = sentence.slots_of("Lender") or sentence.slots_of(*COMPANY)
-    companies = sentence.slots_of(*COMPANY)
-    regulators = sentence.slots_of("Regulator")
-    issuers = regulators or [s for s in sentence.slots_of("Organization") if s.entity.name.endswith(_ISSUER_NAMES)]
-    regulations = sentence.slots_of("Regulation")
+    for finder in (_licences, _capital_increases, _penalties, _regulations, _acquisitions, _renamings):
+        yield from finder(sentence)
 
+
+def _licences(sentence: Sentence) -> Iterator[Event]:
+    """A licence revoked (every cue), else one granted (the first cue): 吊销牌照 outweighs 获得牌照."""
+    text, base = sentence.text, sentence.start
+    lenders = sentence.slots_of("Lender") or sentence.slots_of(*COMPANY)
+    regulators = sentence.slots_of("Regulator")
     for m in LICENSE_REVOKED.finditer(text):
         subject = _nearest(lenders, base + m.start())
         if subject:
-            yield Event("LicenseRevoked", subject.entity.id, ev, _obj(regulators), _date(sentence, base + m.start()))
+            yield Event("LicenseRevoked", subject.entity.id, sentence.evidence, _obj(regulators),
+                        _date(sentence, base + m.start()))
     if not LICENSE_REVOKED.search(text):
         for m in LICENSE_GRANTED.finditer(text):
             subject = _nearest(lenders, base + m.start())
             if subject:
-                yield Event("LicenseGranted", subject.entity.id, ev, _obj(regulators),
+                yield Event("LicenseGranted", subject.entity.id, sentence.evidence, _obj(regulators),
                             _date(sentence, base + m.start()))
                 break
 
+
+def _capital_increases(sentence: Sentence) -> Iterator[Event]:
+    """增资 / 注册资本增至…: the amounts before (从5亿元) and after (增至10亿元) where written."""
+    text, base = sentence.text, sentence.start
     m = CAPITAL.search(text)
-    if m and companies:
-        before = after = None
-        for q in sentence.quantities:
-            if q.kind != "money" or q.start < base + m.start() - 12:
-                continue
-            lead = text[max(0, q.start - base - 6): q.start - base]
-            if BEFORE.search(lead) and before is None:
-                before = q.value
-            elif AFTER.search(lead) or "注册资本" in lead:
-                after = q.value
-        subject = _nearest(sentence.slots_of("Lender") or companies, base + m.start())
-        if subject and (after is not None or sentence.timexes):  # a bare mention of 增资 is no event
-            yield Event("CapitalIncrease", subject.entity.id, ev, None, _date(sentence, base + m.start()),
-                        value_before=before, value_after=after)
+    companies = sentence.slots_of(*COMPANY)
+    if not m or not companies:
+        return
+    before = after = None
+    for q in sentence.quantities:
+        if q.kind != "money" or q.start < base + m.start() - 12:
+            continue
+        lead = text[max(0, q.start - base - 6): q.start - base]
+        if BEFORE.search(lead) and before is None:
+            before = q.value
+        elif AFTER.search(lead) or "注册资本" in lead:
+            after = q.value
+    subject = _nearest(sentence.slots_of("Lender") or companies, base + m.start())
+    if subject and (after is not None or sentence.timexes):  # a bare mention of 增资 is no event
+        yield Event("CapitalIncrease", subject.entity.id, sentence.evidence, None, _date(sentence, base + m.start()),
+                    value_before=before, value_after=after)
 
-    m = PENALTY.search(text)
-    companies = [c for c in companies if not is_media(c.entity)]
+
+def _penalties(sentence: Sentence) -> Iterator[Event]:
+    """A penalty cue with an authority and a company (not an outlet) in the sentence; the first
+    money amount is the fine."""
+    m = PENALTY.search(sentence.text)
+    companies = [c for c in sentence.slots_of(*COMPANY) if not is_media(c.entity)]
+    regulators = sentence.slots_of("Regulator")
     if m and regulators and companies:
+        at = sentence.start + m.start()
         fine = next((q.value for q in sentence.quantities if q.kind == "money"), None)
-        subject = _nearest(companies, base + m.start())
-        yield Event("Penalty", subject.entity.id, ev, _nearest(regulators, base + m.start()).entity.id,
-                    _date(sentence, base + m.start()), amount=fine)
+        yield Event("Penalty", _nearest(companies, at).entity.id, sentence.evidence,
+                    _nearest(regulators, at).entity.id, _date(sentence, at), amount=fine)
 
-    for regulation in regulations:
+
+def _regulations(sentence: Sentence) -> Iterator[Event]:
+    """A regulation issued by the nearest authority (or association), or in force from a date."""
+    text, base = sentence.text, sentence.start
+    issuers = sentence.slots_of("Regulator") or [
+        s for s in sentence.slots_of("Organization") if s.entity.name.endswith(_ISSUER_NAMES)]
+    for regulation in sentence.slots_of("Regulation"):
         m = ISSUED.search(text)
         if m and issuers:
-            yield Event("RegulationIssued", regulation.entity.id, ev, _nearest(issuers, regulation.start).entity.id,
-                        _date(sentence, base + m.start()))
+            yield Event("RegulationIssued", regulation.entity.id, sentence.evidence,
+                        _nearest(issuers, regulation.start).entity.id, _date(sentence, base + m.start()))
         m = EFFECTIVE.search(text, regulation.end - base)
         if m and sentence.timexes:
-            yield Event("RegulationEffective", regulation.entity.id, ev, None, _date(sentence, base + m.start()))
+            yield Event("RegulationEffective", regulation.entity.id, sentence.evidence, None,
+                        _date(sentence, base + m.start()))
 
+
+def _acquisitions(sentence: Sentence) -> Iterator[Event]:
+    """X收购Y, also X宣布将以927亿泰铢收购Y旗下寿险公司 (the target may go unnamed)."""
     masked, positions = sentence.masked()
-    # X收购Y, also X宣布将以927亿泰铢收购Y旗下寿险公司 (the target may go unnamed)
     for m in _ACQUISITION.finditer(masked):
         a = sentence.slots[int(m.group(1))]
         b = sentence.slots[int(m.group(3))] if m.group(3) else None
@@ -117,17 +136,21 @@ def events_in(sentence: Sentence) -> Iterator[Event]:
         target = b.entity.id if b is not None and b.entity.category in COMPANY and b.entity.id != a.entity.id else None
         if target is None and not _BOUGHT_COMPANY.search(masked, m.end(), m.end() + 30):
             continue  # 由X全额收购未到期债权: debts or assets, not a company
-        yield Event("Acquisition", a.entity.id, ev, target, _date(sentence, positions[m.start(2)]))
-    # 金谷财行(原金联专享): a renaming told by the former name; the bracket tells no time
-    for m in re.finditer(r"\ue000(\d+)\ue001[（(](?:原|原名|原称|曾用名|前身为?)[:：]?\ue000(\d+)\ue001[)）]", masked):
+        yield Event("Acquisition", a.entity.id, sentence.evidence, target, _date(sentence, positions[m.start(2)]))
+
+
+def _renamings(sentence: Sentence) -> Iterator[Event]:
+    """金谷财行(原金联专享): told by the former name, the bracket tells no time; X更名为Y, also a
+    clause away (彼时该公司名为X，…，次月更名为Y), dated at the cue."""
+    masked, positions = sentence.masked()
+    for m in _FORMER_NAME.finditer(masked):
         new_name, old_name = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
         if new_name.entity.id != old_name.entity.id:
-            yield Event("Renaming", old_name.entity.id, ev, new_name.entity.id, "")
-    # X更名为Y, also a clause away (彼时该公司名为X，并于当年8月获批…，次月更名为Y), dated at the cue
+            yield Event("Renaming", old_name.entity.id, sentence.evidence, new_name.entity.id, "")
     for m in _RENAMING.finditer(masked):
         a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(3))]
         if a.entity.id != b.entity.id:
-            yield Event("Renaming", a.entity.id, ev, b.entity.id, _date(sentence, positions[m.start(2)]))
+            yield Event("Renaming", a.entity.id, sentence.evidence, b.entity.id, _date(sentence, positions[m.start(2)]))
 
 
 def _obj(slots: list[Slot]) -> str | None:

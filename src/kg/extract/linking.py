@@ -7,10 +7,15 @@ derived from full legal names (广州快手小额贷款有限公司 → 快手�
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from kg import iri
-from kg.extract.mentions import Mention, find_declared_aliases, find_document_numbers, resolve_overlaps
+from kg.extract.names import Mention, resolve_overlaps
+from kg.extract.names.base import Occupied
+from kg.extract.names.declared import find_declared_aliases, find_document_numbers
 from kg.model import Entity, Span
 from kg.registry import Registry
 
@@ -29,12 +34,14 @@ _SHORT_FORMS = (
 )
 
 
-def derived_short_forms(name: str, places: set[str]) -> set[str]:
-    """The usual abbreviations of a legal name: place and legal form dropped, business kept short."""
+def derived_short_forms(name: str, places: set[str]) -> list[str]:
+    """The usual abbreviations of a legal name: place and legal form dropped, business kept short.
+    Longest first (then by text), so where two of them start at the same place the longer one is
+    the mention (和耕传承基金销售 → 和耕传承基金, not 和耕传承), whatever the hash seed."""
     stem = _LEGAL_FORM.sub("", name)
     if stem == name:
-        return set()
-    for place in sorted(places, key=len, reverse=True):
+        return []
+    for place in _longest_first(frozenset(places)):
         if stem.startswith(place) and len(stem) > len(place) + 2:
             stem = stem[len(place):]
             stem = stem[1:] if stem[:1] in "市省" else stem
@@ -47,7 +54,12 @@ def derived_short_forms(name: str, places: set[str]) -> set[str]:
                 # the brand alone only when it is long enough not to be a common word
                 forms.update(brand + s for s in shorts if s or len(brand) >= 4)
             break
-    return {f for f in forms if f != name and len(f) >= 3}
+    return sorted((f for f in forms if f != name and len(f) >= 3), key=lambda f: (-len(f), f))
+
+
+@lru_cache(maxsize=8)
+def _longest_first(places: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(places, key=lambda p: (-len(p), p)))
 
 
 @dataclass
@@ -70,50 +82,72 @@ class Linked:
     mention_entity: tuple[tuple[Mention, str], ...]  # every kept mention with its entity IRI
 
 
-def _scan(text: str, surface: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    found = []
-    for m in re.finditer(re.escape(surface), text):
-        if not any(s < m.end() and m.start() < e for s, e in taken):
-            found.append((m.start(), m.end()))
-    return found
+def _scan(text: str, surface: str, taken: Occupied) -> list[tuple[int, int]]:
+    """Every occurrence of a surface form where no mention is yet."""
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(surface), text) if not taken.overlaps(m.start(), m.end())]
 
 
 def link(text: str, mentions: list[Mention], registry: Registry, places: set[str]) -> Linked:
-    mentions = resolve_overlaps(mentions)
-    taken = [(m.start, m.end) for m in mentions]
-    # 1. names declared by the text, attached to the mention just before the bracket
-    extra: list[Mention] = []
+    """Overlaps resolved, then the names the text declares, document numbers and derived short
+    forms added where no mention is yet, then one entity per thing."""
+    mentions = resolve_overlaps(mentions)  # sorted, no two overlapping: their ends ascend too
+    taken = Occupied((m.start, m.end) for m in mentions)
+    extra = [*_declared(text, mentions, taken), *_numbered(text, mentions, taken),
+             *_derived(text, mentions, taken, registry, places)]
+    return _cluster(sorted(mentions + extra, key=lambda m: m.start), registry)
+
+
+# A surface scanned once has taken every place it could: scanning it again finds nothing more,
+# and would cost a pass over the text for every repetition of its name.
+
+def _declared(text: str, mentions: list[Mention], taken: Occupied) -> Iterator[Mention]:
+    """Names declared by the text ((以下简称“X”)), attached to the mention just before the bracket,
+    wherever the text repeats them."""
+    ends = [m.end for m in mentions]
+    scanned: set[str] = set()
     for bracket, a_start, a_end in find_declared_aliases(text):
-        owner = next((m for m in reversed(mentions) if m.end <= bracket and bracket - m.end <= 2), None)
-        if owner is None:
+        before = bisect_right(ends, bracket) - 1
+        if before < 0 or bracket - ends[before] > 2:
             continue
+        owner = mentions[before]
         alias = text[a_start:a_end]
-        canonical = owner.canonical or owner.text
-        for s, e in [(a_start, a_end), *_scan(text, alias, taken + [(a_start, a_end)])]:
-            extra.append(replace(owner, start=s, end=e, text=alias, source="declared", canonical=canonical))
-            taken.append((s, e))
-    # 2. document numbers next to a regulation: 《…办法》（金规〔2025〕9号） names the same regulation
+        taken.add(a_start, a_end)
+        found = _scan(text, alias, taken) if alias not in scanned else []
+        scanned.add(alias)
+        for s, e in [(a_start, a_end), *found]:
+            yield replace(owner, start=s, end=e, text=alias, source="declared", canonical=owner.canonical or owner.text)
+            taken.add(s, e)
+
+
+def _numbered(text: str, mentions: list[Mention], taken: Occupied) -> Iterator[Mention]:
+    """Document numbers next to a regulation: 《…办法》（金规〔2025〕9号） names the same regulation."""
     regulations = [m for m in mentions if m.category == "Regulation"]
     for start, end, number in find_document_numbers(text):
         near = min(regulations, key=lambda m: min(abs(start - m.end), abs(m.start - end)), default=None)
         if near is not None and min(abs(start - near.end), abs(near.start - end)) <= 4 and \
-                not any(s < end and start < e for s, e in taken):
-            extra.append(replace(near, start=start, end=end, text=number, source="declared",
-                                 canonical=near.canonical or near.text))
-            taken.append((start, end))
-    # 3. short forms derived from full legal names
-    for m in list(mentions):
-        if m.source != "legal-name" and not (m.source == "registry" and _LEGAL_FORM.search(m.text)):
+                not taken.overlaps(start, end):
+            yield replace(near, start=start, end=end, text=number, source="declared",
+                          canonical=near.canonical or near.text)
+            taken.add(start, end)
+
+
+def _derived(text: str, mentions: list[Mention], taken: Occupied, registry: Registry,
+             places: set[str]) -> Iterator[Mention]:
+    """Short forms derived from full legal names (广州快手小额贷款有限公司 → 快手小贷), unless the
+    registry says the short form is somebody else."""
+    done: set[tuple[str, str | None]] = set()
+    for m in mentions:
+        name = m.canonical or m.text
+        if m.source != "legal-name" and not (m.source == "registry" and _LEGAL_FORM.search(m.text)) or \
+                (name, m.key) in done:
             continue
-        for short in derived_short_forms(m.canonical or m.text, places):
+        done.add((name, m.key))
+        for short in derived_short_forms(name, places):
             if registry.lookup(short) is not None and registry.lookup(short).key != m.key:
-                continue  # the registry says this short form is somebody else
+                continue
             for s, e in _scan(text, short, taken):
-                extra.append(replace(m, start=s, end=e, text=short, source="derived",
-                                     canonical=m.canonical or m.text))
-                taken.append((s, e))
-    all_mentions = sorted(mentions + extra, key=lambda m: m.start)
-    return _cluster(all_mentions, registry)
+                yield replace(m, start=s, end=e, text=short, source="derived", canonical=name)
+                taken.add(s, e)
 
 
 def _cluster(mentions: list[Mention], registry: Registry) -> Linked:

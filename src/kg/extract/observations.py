@@ -8,28 +8,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.extract.context import Sentence, is_media
+from kg.extract.lexicon import table
 from kg.extract.quantities import CN_NUMBER, Quantity, parse_number
 from kg.model import Entity, Observation
 
-# cue → (metric, kinds of quantity it takes); longer cues first
-METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (r"注册资本(?:金)?", "RegisteredCapital", ("money",)),
-    (r"(?:贷款|放款|在贷|借贷|待还|待偿|贷款总)余额|余额|待偿(?:还)?(?:金额|本金)|待收(?:金额|本金)?|待还金额", "LoanBalance",
-     ("money",)),
-    (r"投放贷款|贷款投放|放贷|放款(?:金额|规模|量|额)?|投放(?:金额|规模|量)|累计(?:借贷|成交|撮合|出借)(?:金额|额|量)?|成交(?:金额|量)|借贷(?:金额|规模)|撮合(?:金)?额|撮合(?:借款)?(?:金额|规模)",
-     "LoanIssuance", ("money",)),
-    (r"营业(?:总)?收入|(?:总)?营收|(?:总)?收入", "Revenue", ("money",)),
-    (r"净利润|净利|净亏损|亏损", "NetProfit", ("money",)),
-    (r"总资产|资产总额|资产规模", "TotalAssets", ("money",)),
-    (r"累计(?:交易|成交)(?:总)?(?:额|金额|量|规模)", "LoanIssuance", ("money",)),  # a lending platform's volume
-    (r"GMV|成交总额|交易总额|交易额|交易规模", "GMV", ("money",)),
-    (r"(?:平均)?日活(?:跃)?(?:用户)?(?:数|规模)?|DAU", "DAU", ("number", "count")),
-    (r"(?:平均)?月活(?:跃)?(?:用户)?(?:数|规模)?|MAU", "MAU", ("number", "count")),
-    (r"月均买家(?:数)?|买家(?:数)", "MonthlyBuyers", ("number", "count")),
-    (r"(?:注册|累计|服务|覆盖|活跃)?用户(?:数|规模|总数|数量)?|(?:借款|出借)人(?:数|数量)?|(?:注册|投资)人(?:数|数量)", "Users", ("number", "count")),
-    (r"(?:年化)?利率|年化(?:收益率|成本)?|综合(?:年化)?成本", "InterestRate", ("percent",)),
-    (r"罚款|罚没(?:款)?", "PenaltyAmount", ("money",)),
-)
+# cue → (metric, kinds of quantity it takes), in the order tried (vocab/metrics.yaml)
+METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (row["cue"], row["metric"], row["kinds"]) for row in table("metrics", "cues"))
 _CUES = [(re.compile(p), metric, kinds) for p, metric, kinds in METRIC_CUES]
 _RANKED = {"LoanBalance": "LoanBalanceRank", "LoanIssuance": "LoanIssuanceRank", "Revenue": "RevenueRank",
            "NetProfit": "NetProfitRank"}
@@ -231,7 +216,7 @@ def _anchored(ob: Observation) -> bool:
     return any(t.period == ob.period for t in find_timexes(ob.evidence.text, default_year=year))
 
 
-def dedupe(observations: Iterable[Observation]) -> list[Observation]:
+def unique_observations(observations: Iterable[Observation]) -> list[Observation]:
     """The same value of the same metric for the same subject stated twice (a headline, then the
     body): one observation, preferring the statement whose own sentence names its time."""
     best: dict[tuple[str, str, float], Observation] = {}
@@ -268,4 +253,4 @@ def _distinctive(value: float) -> bool:
     return _precision(value) >= 4
 
 
-__all__ = ["observations_in", "dedupe", "METRIC_CUES"]
+__all__ = ["observations_in", "unique_observations", "METRIC_CUES"]

@@ -80,6 +80,40 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
     year = default_year  # the last year named (for relative expressions)
     month: tuple[int, int] | None = None  # the last (year, month) named, for 次月 / 当月
     sentence_year = default_year
+    last_end = -1
+    for start, end, kind, m in _candidates(text):
+        if start < last_end:
+            continue
+        if _SENTENCE_END.search(text, max(last_end, 0), start):
+            sentence_year = default_year if default_year is not None else year
+        last_end = end
+        if kind == "rel" and m.group("now"):
+            # 至今 / 截至目前: the time the article speaks from, known to the year at best
+            if default_year is not None:
+                yield Timex(offset + start, offset + end, f"{default_year:04d}", False)
+        elif kind == "rel" and m.group("relmonth"):
+            if month is not None:
+                month = _relative_month(month, m.group("relmonth"))
+                yield Timex(offset + start, offset + end, f"{month[0]:04d}-{month[1]:02d}", False)
+        elif kind == "rel":
+            if year is not None:
+                year = sentence_year = _relative_year(m.group("rel"), year, default_year)
+                yield Timex(offset + start, offset + end, f"{year:04d}", False)
+        elif m.group("fiscal"):
+            # 2019财年第二季度: a company's fiscal calendar, which the text does not map to ours
+            yield Timex(offset + start, offset + end, "", True)
+        else:
+            if m.group("year"):
+                year = sentence_year = int(m.group("year"))
+            period = _period(sentence_year, m) if sentence_year is not None else None
+            if period and m.group("month"):
+                month = (sentence_year, int(m.group("month")))
+            if period:
+                yield Timex(offset + start, offset + end, period, bool(m.group("year")))
+
+
+def _candidates(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
+    """Absolute and relative expressions, in text order (overlaps are skipped by the caller)."""
     events: list[tuple[int, int, str, re.Match[str]]] = []
     for m in TIMEX.finditer(text):
         if m.end() == m.start():
@@ -90,63 +124,33 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
     for m in _RELATIVE.finditer(text):
         events.append((m.start(), m.end(), "rel", m))
     events.sort(key=lambda e: e[0])
-    last_end = -1
-    for start, end, kind, m in events:
-        if start < last_end:
-            continue
-        if _SENTENCE_END.search(text, max(last_end, 0), start):
-            sentence_year = default_year if default_year is not None else year
-        last_end = end
-        if kind == "rel" and m.group("now"):
-            # 至今 / 截至目前: the time the article speaks from, known to the year at best
-            if default_year is not None:
-                yield Timex(offset + start, offset + end, f"{default_year:04d}", False)
-            continue
-        if kind == "rel" and m.group("relmonth"):
-            if month is None:
-                continue
-            y, mo = month
-            if m.group("relmonth") == "次月":
-                y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
-            elif m.group("relmonth") == "上月":
-                y, mo = (y - 1, 12) if mo == 1 else (y, mo - 1)
-            month = (y, mo)
-            yield Timex(offset + start, offset + end, f"{y:04d}-{mo:02d}", False)
-            continue
-        if kind == "rel":
-            rel = m.group("rel")
-            if year is None:
-                continue
-            if rel in ("去年", "上年"):
-                y = (default_year or year) - 1
-            elif rel == "前年":
-                y = (default_year or year) - 2
-            elif rel == "明年":
-                y = (default_year or year) + 1
-            elif rel == "今年":
-                y = default_year or year
-            elif rel in ("同年", "当年"):
-                y = year
-            else:  # 次年, 一年间, 一年后: one year after the last year named
-                y = year + 1
-            year = sentence_year = y
-            yield Timex(offset + start, offset + end, f"{y:04d}", False)
-            continue
-        if m.group("fiscal"):
-            # 2019财年第二季度: a company's fiscal calendar, which the text does not map to ours
-            yield Timex(offset + start, offset + end, "", True)
-            continue
-        explicit = bool(m.group("year"))
-        if explicit:
-            year = sentence_year = int(m.group("year"))
-        if sentence_year is None:
-            continue
-        period = _period(sentence_year, m)
-        if period and m.group("month"):
-            month = (sentence_year, int(m.group("month")))
-        if period:
-            yield Timex(offset + start, offset + end, period, explicit)
+    return events
 
+
+def _relative_month(month: tuple[int, int], which: str) -> tuple[int, int]:
+    """次月 / 上月 / 当月 from the last month named."""
+    y, mo = month
+    if which == "次月":
+        return (y + 1, 1) if mo == 12 else (y, mo + 1)
+    if which == "上月":
+        return (y - 1, 12) if mo == 1 else (y, mo - 1)
+    return y, mo
+
+
+def _relative_year(rel: str, year: int, default_year: int | None) -> int:
+    """去年, 今年, 明年 count from the article's year; 同年 is the last year named; 次年, 一年间,
+    一年后 one year after it."""
+    if rel in ("去年", "上年"):
+        return (default_year or year) - 1
+    if rel == "前年":
+        return (default_year or year) - 2
+    if rel == "明年":
+        return (default_year or year) + 1
+    if rel == "今年":
+        return default_year or year
+    if rel in ("同年", "当年"):
+        return year
+    return year + 1
 
 
 __all__ = ["Timex", "find_timexes"]

@@ -1,0 +1,79 @@
+"""People: a surname and one or two characters after a title (董事长周某某) or before a speech
+cue (王某表示), checked against jieba's dictionary and what follows the name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kg.extract.lexicon import alternation, words
+from kg.extract.names.base import CJK, NAME_START_OK, Context, Mention, word_tags
+
+
+SURNAMES = set("".join(words("persons", "surnames")))
+COMPOUND_SURNAMES = words("persons", "compound_surnames")
+_PERSON_TITLE = alternation(words("persons", "titles"))
+# a name ends before one of the words, a digit, punctuation, a space or the end of the text
+_AFTER_NAME = re.compile(alternation(words("persons", "after_name"))[:-1] + r"|\d|、|，|,|。|：|:|；|（|\(|）|\)|“|”|\s|$)")
+_TITLE_THEN_NAME = re.compile(_PERSON_TITLE + r"(?:为|是)?[：:，、\s]?")
+_NAME_THEN_CUE = re.compile(alternation(words("persons", "speech_cues")))
+
+def _name_at(text: str, i: int) -> int | None:
+    """End of a person name starting at i (surname + 1–2 characters), judged by what follows."""
+    surname = 2 if text[i:i + 2] in COMPOUND_SURNAMES else 1 if text[i:i + 1] in SURNAMES else 0
+    if not surname:
+        return None
+    tags = word_tags()
+    ends = []
+    for given in (2, 1):
+        end = i + surname + given
+        name = text[i:end]
+        if len(name) < 2 or not re.fullmatch(rf"[{CJK}]+", name) or "某" in name:
+            continue
+        tag = tags.get(name)
+        if tag is not None and not tag.startswith("nr"):
+            continue
+        if len(name) == 3 and (tags.get(name[:2], "")[:1] == "v" or tags.get(name[1:], "")[:1] in ("t", "m")):
+            continue  # 查封位, 于本月: a word jieba knows inside it, not a given name
+        if len(name) == 3 and name[2] in _NOT_NAME_END:
+            end -= 1  # 李宁忙…, 金伟又…: the third character starts the next word
+            name = name[:2]
+        if _AFTER_NAME.match(text, end) or given == 2 and len(name) == 2:
+            ends.append((end, tag))
+    if len(ends) == 2 and ends[1][1] and ends[1][1].startswith("nr") and ends[0][1] is None:
+        return ends[1][0]  # 李宁 (a known name) rather than 李宁忙
+    if len(ends) == 2 and text[ends[0][0] - 1] in _NOT_NAME_END:
+        return ends[1][0]  # 凌骏曾任…, 易纲称…: the third character starts the next word
+    return ends[0][0] if ends else None
+
+
+_NOT_NAME_END = set(words("persons", "not_name_end"))
+
+
+def find_persons(text: str, ctx: Context) -> Iterator[Mention]:
+    """Named people: a title before the name (董事长周某某) or a speech cue after it (王某表示)."""
+    seen: set[int] = set()
+    for m in _TITLE_THEN_NAME.finditer(text):
+        i = m.end()
+        while i < len(text):
+            end = _name_at(text, i)
+            if end is None or i in seen:
+                break
+            seen.add(i)
+            yield Mention(i, end, text[i:end], "Person", None, None, "person")
+            if text[end:end + 1] == "、":  # 股东巍伟、王伟
+                i = end + 1
+                continue
+            break
+    for m in _NAME_THEN_CUE.finditer(text):
+        for size in (3, 2):
+            i = m.start() - size
+            if i < 0 or i in seen:
+                continue
+            before = text[i - 1:i] if i > 0 else ""
+            if before and not NAME_START_OK.match(before) and before not in "称据经由":
+                continue
+            if _name_at(text, i) == m.start():
+                seen.add(i)
+                yield Mention(i, m.start(), text[i:m.start()], "Person", None, None, "person")
+                break

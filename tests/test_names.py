@@ -1,0 +1,119 @@
+"""Each name recogniser on its own: sentence → the mentions it adds, with no spaCy pipeline.
+
+A recogniser reads the mentions of those before it (context.found), so `found_by` runs the
+recognisers listed before it first, then reports only what the named one adds."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.names import RECOGNISERS, Context, Mention, recognise, resolve_overlaps
+from kg.extract.names.base import known_names, place_names, strip_left_stops
+from kg.registry import load_registry
+
+REGISTRY = load_registry()
+
+
+def found_by(name: str, text: str) -> set[tuple[str, str]]:
+    index = next(i for i, step in enumerate(RECOGNISERS) if step.name == name)
+    before = recognise(text, REGISTRY, RECOGNISERS[:index])
+    ctx = Context(REGISTRY, place_names(REGISTRY), known_names(REGISTRY), before)
+    return {(m.text, m.category) for m in RECOGNISERS[index].recognise(text, ctx)}
+
+
+@pytest.mark.parametrize("recogniser, text, mention", [
+    ("registry", "快手小贷获批。", ("快手小贷", "Lender")),
+    ("persons", "董事长周鸿祎表示，将继续投入。", ("周鸿祎", "Person")),
+    ("persons", "王青松表示，将继续投入。", ("王青松", "Person")),
+    ("authorities", "安顺市地方金融监督管理局发文。", ("安顺市地方金融监督管理局", "Regulator")),
+    ("authorities", "中国人民银行上海分行发布通知。", ("中国人民银行上海分行", "Regulator")),
+    ("legal-names", "近日，深圳星河网络小额贷款有限公司获得批复。", ("深圳星河网络小额贷款有限公司", "Lender")),
+    ("legal-names", "由杭州云帆科技有限公司作为签约主体。", ("杭州云帆科技有限公司", "Organization")),
+    ("associations", "北京市互联网金融行业协会发布倡议。", ("北京市互联网金融行业协会", "Organization")),
+    ("bank-branches", "资金存管于中信银行乌鲁木齐分行。", ("中信银行乌鲁木齐分行", "Lender")),
+    ("platforms", "P2P平台易利贷宣布良性退出。", ("易利贷", "Lender")),
+    ("platforms", "米袋计划疑跑路。", ("米袋计划", "Lender")),
+    ("short-orgs", "本轮融资由青松资本领投，德邦证券、滕澜实业跟投。", ("滕澜实业", "Organization")),
+    ("products", "懒活期、懒定制、懒定期等项目暂停。", ("懒定制", "Product")),
+    ("apps", "借款人被青禾速贷APP提前扣款。", ("青禾速贷", "Product")),
+    ("apps", "投资者登录青禾理财APP查看。", ("青禾理财", "Lender")),
+    ("stock-codes", "原标题：青禾支付通(08325)旗下小贷公司获批。", ("青禾支付通", "Organization")),
+    ("renamed", "该平台后改名为米袋网。", ("米袋网", "Lender")),
+    ("subsidiary-lists", "集团以国商信联、国商信达、国商互联等多个子公司形态存在。", ("国商信达", "Organization")),
+    ("list-neighbours", "本周出现问题的平台分别为宜人贷、易利贷、农金宝互金。", ("农金宝互金", "Lender")),
+    ("former-names", "网贷平台青禾贷(原青禾宝)发布公告。", ("青禾宝", "Lender")),
+    ("regulations", "《关于规范互联网助贷业务的通知》明确要求。", ("关于规范互联网助贷业务的通知", "Regulation")),
+    ("regulations", "据《证券时报》报道。", ("证券时报", "Organization")),
+    ("markets", "广州网络小贷行业贷款余额增长。", ("广州网络小贷行业", "Market")),
+    ("market-statements", "广州拥有36家网络小贷公司。", ("广州", "Market")),
+])
+def test_each_recogniser_finds_its_names(recogniser, text, mention):
+    assert mention in found_by(recogniser, text)
+
+
+@pytest.mark.parametrize("recogniser, text", [
+    ("legal-names", "泰国最大商业银行发布公告。"),  # a description, not a name
+    ("apps", "用户可在官网和APP查看。"),
+    ("stock-codes", "交易所交易票据(ETN)规模扩大。"),
+    ("platforms", "该平台已经停止运营。"),
+])
+def test_recognisers_leave_non_names_alone(recogniser, text):
+    assert found_by(recogniser, text) == set()
+
+
+def test_a_messaging_app_named_as_a_channel_is_left_alone():
+    assert ("微信", "Platform") not in found_by("registry", "互金协会通过官方微信发布风险提示。")
+
+
+def test_a_legal_name_stops_at_an_authority_found_before_it():
+    text = "据北京银监局城市商业银行监管处介绍。"
+    alone = Context(REGISTRY, place_names(REGISTRY), known_names(REGISTRY))
+    legal = next(s for s in RECOGNISERS if s.name == "legal-names").recognise
+    assert [m.text for m in legal(text, alone)] == ["北京银监局城市商业银行"]  # with nothing found before
+    assert found_by("legal-names", text) == set()  # 北京银监局 ends where a name may start
+
+
+def test_repeats_cover_every_other_occurrence_of_a_name_found_by_context():
+    text = "网贷平台青禾贷发布公告。公开资料显示，青禾贷隶属于上海青禾网络科技有限公司。"
+    repeated = [m for m in recognise(text, REGISTRY) if m.text == "青禾贷"]
+    assert len(repeated) == 2
+    assert {m.recogniser for m in repeated} == {"platforms"}  # a repeat keeps its original's recogniser
+
+
+def test_every_mention_is_stamped_with_its_recogniser_priority_and_score():
+    mentions = recognise("广州拥有36家网络小贷公司，快手小贷位列第一。", REGISTRY)
+    steps = {s.name: s.priority for s in RECOGNISERS}
+    assert mentions and all(m.recogniser in steps and m.priority == steps[m.recogniser] for m in mentions)
+    assert all(m.score == 1.0 for m in mentions)
+
+
+def test_overlaps_leftmost_longest_then_priority():
+    a = Mention(0, 2, "快手", "Platform", priority=2)
+    b = Mention(0, 12, "快手小额贷款有限公司xx", "Lender", priority=9)
+    c = Mention(0, 2, "快手", "Market", priority=1)
+    assert resolve_overlaps([a, b]) == [b]
+    assert resolve_overlaps([a, c]) == [c]
+
+
+def test_recogniser_names_are_unique():
+    names = [s.name for s in RECOGNISERS]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("name, keep, expected", [
+    ("目前红岭创投", 0, "红岭创投"), ("的是中弘控股", 0, "中弘控股"), ("和宝", 2, "和宝"),
+])
+def test_stop_words_glued_before_a_name_are_dropped(name, keep, expected):
+    assert strip_left_stops(name, keep) == expected
+
+
+def test_the_pipeline_puts_mentions_in_one_span_group():
+    from kg.extract import MENTION_GROUP
+    from kg.nlp import load_pipeline
+
+    doc = load_pipeline()("广州快手小额贷款有限公司（以下简称“快手小贷”）获批。")
+    spans = list(doc.spans[MENTION_GROUP])
+    assert spans and all(s._.recogniser and s._.score == 1.0 for s in spans)
+    legal = next(s for s in spans if s._.kg_mention.text == "广州快手小额贷款有限公司")
+    assert legal.label_ == "Lender" and legal._.recogniser in ("registry", "legal-names")
+    assert len(spans) == len(doc.user_data["kg_mention_records"])
