@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
 
@@ -17,6 +18,7 @@ from kg.extract.observations import observations_in
 from kg.extract.relations import dedupe as dedupe_relations
 from kg.extract.relations import carried_penalties, list_relations, name_relations, relations_in
 from kg.extract.timex import find_timexes
+from kg.extract.trained import MODEL_SOURCE, model_digest, model_relations
 from kg.model import Article, Entity, Evidence, Extraction
 from kg.registry import load_registry
 
@@ -34,6 +36,7 @@ def extractor_version() -> str:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     h.update(load_registry().fingerprint().encode())
+    h.update(model_digest().encode())  # the shipped models are part of the extractor
     return f"{EXTRACTOR_RELEASE}+{h.hexdigest()[:12]}"
 
 
@@ -63,16 +66,28 @@ def paragraph_timexes(text: str, default_year: int | None):
     return found
 
 
-def extract_article(article: Article) -> Extraction:
+def extract_article(article: Article, models: bool = True) -> Extraction:
     """Extraction reads a normalised copy of the text of the same length (see analysis_text),
-    so offsets and evidence point into the article as stored."""
+    so offsets and evidence point into the article as stored. `models=False`: rules alone."""
     from kg.nlp import load_pipeline
     from kg.textio import analysis_text
 
-    return extract_doc(load_pipeline()(analysis_text(article.text)), article)
+    return extract_doc(load_pipeline(models)(analysis_text(article.text)), article, models)
 
 
-def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
+def entity_sources(entities, mention_entity) -> tuple[Entity, ...]:
+    """Each entity says how it was found: registry, rule, or model when only the model named it."""
+    found_by: dict[str, set[str]] = {}
+    for mention, entity_id in mention_entity:
+        found_by.setdefault(entity_id, set()).add(mention.source)
+    out = []
+    for e in entities:
+        source = "registry" if e.registry_key else "model" if found_by.get(e.id) == {MODEL_SOURCE} else "rule"
+        out.append(replace(e, source=source))
+    return tuple(out)
+
+
+def extract_doc(doc, article: Article, models: bool = True) -> Extraction:  # doc: spacy.tokens.Doc
     from kg.nlp import place_names
 
     text = doc.user_data.get("kg_text") or doc.text
@@ -98,9 +113,11 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
     topic: Entity | None = None
     paragraph = -1
     previous: Sentence | None = None
+    with_topics: list[tuple[Sentence, Entity | None]] = []
     for s in sentences:
         if s.paragraph != paragraph:
             paragraph, topic = s.paragraph, None
+        with_topics.append((s, topic))
         relations.extend(relations_in(s))
         relations.extend(carried_penalties(s, previous))
         previous = s
@@ -110,12 +127,14 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
         if subjects:
             topic = subjects[0].entity
     relations += name_relations(linked.entities, first_evidence)
+    if models:  # the classifier reads only pairs that no rule related, either way round
+        relations += model_relations(with_topics, {(r.subject, r.object) for r in relations})
 
     events = merge(e for s in sentences for e in events_in(s))
     # a market is there to carry statistics: one the article gives no figure for is no entity
     observed = {o.subject for o in observations}
     idle = {e.id for e in linked.entities if e.category == "Market" and e.id not in observed}
-    entities = tuple(e for e in linked.entities if e.id not in idle)
+    entities = entity_sources((e for e in linked.entities if e.id not in idle), linked.mention_entity)
     relations = [r for r in relations if r.subject not in idle and r.object not in idle]
     events = [e for e in events if e.subject not in idle and e.object not in idle]
     return Extraction(

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from kg import iri
-from kg.extract.mentions import Mention, find_declared_aliases, find_document_numbers, resolve_overlaps
+from kg.extract.mentions import (
+    Mention, find_declared_aliases, find_document_numbers, resolve_overlaps, without_model_overlaps,
+)
 from kg.model import Entity, Span
 from kg.registry import Registry
 
@@ -79,7 +81,10 @@ def _scan(text: str, surface: str, taken: list[tuple[int, int]]) -> list[tuple[i
 
 
 def link(text: str, mentions: list[Mention], registry: Registry, places: set[str]) -> Linked:
-    mentions = resolve_overlaps(mentions)
+    """Registry and rule names first, with the short forms and aliases they declare; the trained
+    model's names only fill the gaps that all of these leave."""
+    model = [m for m in mentions if m.source == "model"]
+    mentions = resolve_overlaps([m for m in mentions if m.source != "model"])
     taken = [(m.start, m.end) for m in mentions]
     # 1. names declared by the text, attached to the mention just before the bracket
     extra: list[Mention] = []
@@ -112,7 +117,9 @@ def link(text: str, mentions: list[Mention], registry: Registry, places: set[str
                 extra.append(replace(m, start=s, end=e, text=short, source="derived",
                                      canonical=m.canonical or m.text))
                 taken.append((s, e))
-    all_mentions = sorted(mentions + extra, key=lambda m: m.start)
+    ruled = mentions + extra
+    gaps = [m for m in without_model_overlaps(ruled + model) if m.source == "model"]
+    all_mentions = sorted(ruled + resolve_overlaps(gaps), key=lambda m: m.start)
     return _cluster(all_mentions, registry)
 
 

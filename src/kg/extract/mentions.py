@@ -910,9 +910,21 @@ def find_repeats(text: str, found: list[Mention]) -> Iterator[Mention]:
             pos = text.find(name, end)
 
 
+def without_model_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """A name from the trained model gives way to any registry or rule mention it overlaps."""
+    ruled = [m for m in mentions if m.source != "model"]
+    if len(ruled) == len(mentions):
+        return mentions
+    covered = bytearray(max(m.end for m in mentions) + 1)
+    for m in ruled:
+        covered[m.start:m.end] = b"\x01" * (m.end - m.start)
+    return ruled + [m for m in mentions if m.source == "model" and not any(covered[m.start:m.end])]
+
+
 def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
-    """Leftmost-longest wins; on equal spans the registry beats patterns."""
-    ranked = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start), _PRIORITY.get(m.source, 9)))
+    """Leftmost-longest wins; on equal spans the registry beats patterns; the model's names
+    never win over a registry or rule name."""
+    ranked = sorted(without_model_overlaps(list(mentions)), key=lambda m: (m.start, -(m.end - m.start), _PRIORITY.get(m.source, 9)))
     kept: list[Mention] = []
     last_end = -1
     for m in ranked:
