@@ -32,6 +32,7 @@ train: $(STAMP)
 	$(BIN)/python -m train.ship train/runs/ner train/runs/rel
 	$(BIN)/python -m train.evaluate dev --sweep
 	$(BIN)/python -m train.finner_eval
+	$(BIN)/python -m train.card
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

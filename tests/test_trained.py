@@ -53,6 +53,8 @@ def _doc(words: list[str], ents: list[tuple[int, int, str]]) -> Doc:
     # ordinary words, or a function word at the edge, are no name
     (["互联网", "金融", "发展"], [(0, 2, "ORG")], [], []),
     (["被", "斐", "讯", "起诉"], [(0, 3, "ORG")], [], []),
+    (["展现", "网", "贷", "公司"], [(0, 4, "ORG")], [], []),  # a clause, not a name
+    (["明确要求", "网", "贷", "公司"], [(0, 4, "ORG")], [], []),
     # spans that cannot be names are dropped
     (["蓝", "，", "鲸"], [(0, 3, "ORG")], [], []),
     (["2018"], [(0, 1, "ORG")], [], []),

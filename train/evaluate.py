@@ -78,6 +78,9 @@ def main(argv=None) -> None:
     best = max(results, key=results.get)
     print("macro F1 by threshold:", results, "best:", best)
     (models_dir() / "thresholds.json").write_text(json.dumps({"relation": best}) + "\n", encoding="utf-8")
+    from train.card import update
+
+    update("dev (relation threshold chosen here)", {"relation_threshold": best, "macro_f1": results[best]})
 
 
 if __name__ == "__main__":

@@ -59,6 +59,11 @@ def main(argv=None) -> int:
                                *sorted(map(str, golds.glob("*.json"))), "--pred-dir", str(preds)],
                               capture_output=True, text=True, check=True)
     print("\n".join(done.stdout.splitlines()[:2]))
+    entities = json.loads(done.stdout.strip().splitlines()[-1])["entities"]
+    if not args.rules_only:
+        from train.card import update
+
+        update("FinNER eval split, entities", entities)
     return 0
 
 

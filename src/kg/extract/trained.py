@@ -117,12 +117,13 @@ def usable_name(text: str) -> bool:
 
 
 _PROPER_TAGS = ("nr", "ns", "nt", "nz", "j")  # jieba's person, place, organisation, other proper, abbreviation
+_CLAUSE_TAGS = ("v", "l", "i")  # verbs, set phrases (明确要求), idioms
 _FUNCTION_TAGS = ("d", "p", "u", "c", "r", "m", "q", "f")  # adverbs, prepositions, particles, pronouns, numbers
 
 
 def plausible_name(ent) -> bool:
     """A span the model tagged but that reads as ordinary words, not a name: words jieba knows as
-    common words only (海量, 普惠金融), a verb opening it (展现出…), a function word at its edge
+    common words only (海量, 普惠金融), a verb before its last word (展现出…), a function word at its edge
     (被斐讯, 斐讯以) or inside it. Single characters are what unknown names are made of here."""
     from kg.extract.mentions import _word_tags
 
@@ -130,8 +131,8 @@ def plausible_name(ent) -> bool:
     words = [tag for long, tag in tags if long]
     if len(words) == len(tags) and all(tag and not tag.startswith(_PROPER_TAGS) for tag in words):
         return False
-    if tags[0][1].startswith("v") and tags[0][0]:
-        return False
+    if any(long and tag.startswith(_CLAUSE_TAGS) for long, tag in tags[:-1]):
+        return False  # a verb or set phrase before the last word makes a clause (明确要求小贷公司)
     edges = [tags[0][1], tags[-1][1]]
     inside = [tag for long, tag in tags if long]
     return not any(tag.startswith(_FUNCTION_TAGS) for tag in edges + inside)
@@ -171,6 +172,8 @@ ADMITS = {
     "acquired": {("ORG", "ORG")},
     "renamedTo": {("ORG", "ORG"), ("PRODUCT", "PRODUCT")},
 }
+# kinds of pairs some predicate admits, either way round: other pairs are never classified
+ADMISSIBLE_PAIRS = frozenset(p for pairs in ADMITS.values() for a, b in pairs for p in ((a, b), (b, a)))
 PRONOUN = re.compile(r"其|该公司|该平台|该集团|公司")
 
 
@@ -232,6 +235,8 @@ def model_relations(sentences_with_topics, ruled: set[tuple[str, str]]):
             if (a.entity.id, b.entity.id) in ruled or (b.entity.id, a.entity.id) in ruled:
                 continue
             la, lb = label_of(a.entity.category), label_of(b.entity.category)
+            if (la, lb) not in ADMISSIBLE_PAIRS:
+                continue
             text = pair_text(sentence.text, (a.start - sentence.start, a.end - sentence.start, la),
                              (b.start - sentence.start, b.end - sentence.start, lb))
             items.append((text, a, b, la, lb, sentence))
