@@ -28,6 +28,8 @@ def _texts(target_chars: int) -> list[str]:
 
 
 def throughput(mb: float) -> dict[str, float]:
+    """Seconds per side, interleaved article by article (a change in machine load hits all alike):
+    jieba.lcut, extraction by rules alone, extraction with the models, and the recogniser alone."""
     import jieba
 
     from kg.nlp import extract_article
@@ -36,19 +38,20 @@ def throughput(mb: float) -> dict[str, float]:
 
     texts = _texts(int(mb * 1_000_000 / 3))  # ~3 bytes a character in UTF-8
     chars = sum(map(len, texts))
-    load_pipeline()
+    load_pipeline(False)
+    make_doc, ner = load_pipeline(True).make_doc, load_pipeline(True).get_pipe("ner")
     jieba.lcut("预热")
-    # interleaved, article by article: a change in machine load hits both sides alike
-    t_jieba = t_kg = 0.0
+    spent = {"jieba": 0.0, "rules": 0.0, "models": 0.0, "ner": 0.0}
     for i, t in enumerate(texts):
-        t0 = time.perf_counter()
-        jieba.lcut(t)
-        t1 = time.perf_counter()
-        extract_article(Article(id=f"a{i}", title="", text=t))
-        t2 = time.perf_counter()
-        t_jieba += t1 - t0
-        t_kg += t2 - t1
-    return {"chars": chars, "jieba_cps": chars / t_jieba, "kg_cps": chars / t_kg, "ratio": t_jieba / t_kg}
+        article = Article(id=f"a{i}", title="", text=t)
+        steps = {"jieba": lambda: jieba.lcut(t), "rules": lambda: extract_article(article, models=False),
+                 "models": lambda: extract_article(article), "ner": lambda: ner(make_doc(t))}
+        for name, step in steps.items():
+            t0 = time.perf_counter()
+            step()
+            spent[name] += time.perf_counter() - t0
+    return {"chars": chars, **{f"{k}_s": v for k, v in spent.items()},
+            "ratio_rules": spent["jieba"] / spent["rules"], "ratio": spent["jieba"] / spent["models"]}
 
 
 def build_jobs(articles: int) -> dict[str, float]:
@@ -82,10 +85,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mb", type=float, default=4.0)
     ap.add_argument("--articles", type=int, default=200)
+    ap.add_argument("--no-build", action="store_true", help="throughput only")
     args = ap.parse_args()
     t = throughput(args.mb)
-    print(f"extraction: {t['chars']:,} chars; jieba.lcut {t['jieba_cps']:,.0f} chars/s; "
-          f"kg extract {t['kg_cps']:,.0f} chars/s; ratio {t['ratio']:.2f} x jieba.lcut")
+    c = t["chars"]
+    print(f"extraction: {c:,} chars; jieba.lcut {c / t['jieba_s']:,.0f} chars/s; rules alone "
+          f"{c / t['rules_s']:,.0f} chars/s ({t['ratio_rules']:.2f} x jieba.lcut); with the models "
+          f"{c / t['models_s']:,.0f} chars/s ({t['ratio']:.2f} x jieba.lcut)")
+    rel = t["models_s"] - t["rules_s"] - t["ner_s"]
+    print(f"cost per component, seconds: rules {t['rules_s']:.1f}, recogniser {t['ner_s']:.1f}, "
+          f"relation classifier and its candidate pairs {rel:.1f}")
+    if args.no_build:
+        return
     b = build_jobs(args.articles)
     print(f"build of {args.articles} articles: --jobs 1 {b['jobs1_s']:.1f} s, --jobs 2 {b['jobs2_s']:.1f} s, "
           f"speed-up {b['speedup']:.2f}x")

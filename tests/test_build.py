@@ -149,3 +149,14 @@ def test_an_optional_parameter_line_is_kept_only_when_bound():
     assert "FILTER" not in specialise(text, set())
     assert "FILTER(?o = ?name)" in specialise(text, {"name"})
     assert "#?" not in specialise(text, {"name"})
+
+
+@pytest.mark.parametrize("method", ["registry", "rule", "model"])
+def test_evidence_can_be_filtered_by_how_facts_were_found(built_store, method):
+    everything = run(built_store, "evidence", {}).dicts()
+    assert {str(r["foundBy"]) for r in everything} <= {"registry", "rule", "model"}
+    rows = run(built_store, "evidence", {"found_by": method}).dicts()
+    assert len(rows) == sum(1 for r in everything if str(r["foundBy"]) == method)
+    sure = run(built_store, "evidence", {"min_confidence": "0.99"}).dicts()
+    assert all(float(r["confidence"]) >= 0.99 for r in sure)
+    assert any(str(r["foundBy"]) == "rule" for r in everything)

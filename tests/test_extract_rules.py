@@ -10,7 +10,8 @@ from kg.model import Article
 
 
 def run(text: str, published=None):
-    x = extract_article(Article(id="t", title="t", text=text, published=published))
+    """Rules alone: these tables test the registry and the rules; the models have their own tests."""
+    x = extract_article(Article(id="t", title="t", text=text, published=published), models=False)
     names = {e.id: e.name for e in x.entities}
     return x, names
 

@@ -25,7 +25,7 @@ def tokenizer():
     """The pipeline's own tokenizer (jieba with the registry as its user dictionary)."""
     from kg.nlp import load_pipeline
 
-    return load_pipeline().make_doc
+    return load_pipeline(models=False).make_doc
 
 
 def save(docs, path: Path, shuffle: bool = True) -> Counter:

@@ -36,7 +36,7 @@ def candidate_pairs(spans: list[tuple[int, int, str]]) -> Iterator[tuple[int, in
 
 
 def label_of(key_a: str, key_b: str, relations: set[tuple[str, str, str]]) -> str:
-    for subject, predicate, obj in relations:
+    for subject, predicate, obj in sorted(relations):
         if (subject, obj) == (key_a, key_b):
             return predicate
         if (subject, obj) == (key_b, key_a):

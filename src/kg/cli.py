@@ -60,7 +60,9 @@ def add(source: Path, corpus_dir: Path | None, article_id, title, outlet, source
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "turtle", "trig"]), default="json",
               show_default=True)
-def extract(files: tuple[Path, ...], fmt: str) -> None:
+@click.option("--models/--rules-only", default=True, show_default=True,
+              help="Use the shipped trained models, or the registry and rules alone.")
+def extract(files: tuple[Path, ...], fmt: str, models: bool) -> None:
     """Print what the knowledge graph learns from articles (contract JSON, one object per article)."""
     from kg.contract import to_contract
     from kg.corpus import load_article
@@ -83,7 +85,7 @@ def extract(files: tuple[Path, ...], fmt: str) -> None:
             except EmptyArticleError as exc:  # nothing to learn is a valid, empty answer
                 click.echo(f"kg: warning: {exc}", err=True)
                 article = Article(id=path.stem, title="", text="")
-            extraction = extract_article(article)
+            extraction = extract_article(article, models=models)
         except KgError as exc:
             if fmt != "jsonl":
                 raise

@@ -27,6 +27,8 @@ EVENT_TYPES = (
     "RegulationEffective", "Acquisition", "Renaming",
 )
 UNITS = ("CNY", "count", "percent", "rank")
+# How a statement or a name was found: curated registry, hand-written rule, trained model.
+SOURCES = ("registry", "rule", "model")
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Entity:
     name_en: str | None = None
     wikidata: str | None = None
     registry_key: str | None = None
+    source: str = "rule"  # registry when the registry knows it; model when only the model found it
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class Relation:
     predicate: str  # one of PREDICATES
     object: str  # entity IRI
     evidence: Evidence
+    source: str = "rule"  # one of SOURCES: how the statement was found
+    confidence: float | None = None  # the classifier's probability for model statements
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from kg.extract import MENTION_GROUP, extract_doc
 from kg.extract.context import split_sentences
 from kg.extract.names import Mention, recognise
 from kg.extract.names.base import word_tags
+from kg.extract.trained import load_model
 from kg.model import Article, Extraction
 from kg.registry import Registry, load_registry
 
@@ -59,7 +60,7 @@ class MentionFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.user_data.get("kg_text") or doc.text
-        set_mentions(doc, recognise(text, self.registry))
+        set_mentions(doc, recognise(text, self.registry, doc=doc))
         return doc
 
 
@@ -87,16 +88,20 @@ def _add_user_words(registry: Registry) -> None:
 
 
 class _KeepText:
-    """The jieba tokenizer, keeping the text it was given in doc.user_data["kg_text"]: rebuilding it
-    from the tokens (doc.text) costs about a tenth of the whole pipeline. It aligns jieba's words
-    with the text itself: spaCy's aligner copies the rest of the text for every word, which
-    makes a 300,000-character article take minutes."""
+    """jieba's dictionary segmentation, keeping the text it was given in doc.user_data["kg_text"]:
+    rebuilding it from the tokens (doc.text) costs about a tenth of the whole pipeline. It aligns
+    jieba's words with the text itself: spaCy's aligner copies the rest of the text for every
+    word, which makes a 300,000-character article take minutes.
+
+    No HMM guessing of unknown words: it glues an unknown name to its neighbours (被斐讯, 斐讯以),
+    and a token boundary inside a name is one the recogniser can never undo; unknown names stay
+    single characters, which the trained recogniser assembles."""
 
     def __init__(self, tokenizer) -> None:
         self.tokenizer = tokenizer
 
     def __call__(self, text: str) -> Doc:
-        words = [w for w in self.tokenizer.jieba_seg.cut(text, cut_all=False) if w]
+        words = [w for w in self.tokenizer.jieba_seg.cut(text, cut_all=False, HMM=False) if w]
         doc = Doc(self.tokenizer.vocab, *words_and_spaces(words, text))
         doc.user_data["kg_text"] = text
         return doc
@@ -130,22 +135,25 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
     return out_words, spaces
 
 
-@lru_cache(maxsize=1)
-def load_pipeline() -> Language:
-    """Built once per process: the registry becomes jieba's user dictionary first."""
+@lru_cache(maxsize=2)
+def load_pipeline(models: bool = True) -> Language:
+    """Built once per process: the registry becomes jieba's user dictionary first. With models,
+    the shipped entity recogniser runs before the recognisers (the last of which reads doc.ents)."""
     registry = load_registry()
     _add_user_words(registry)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer = _KeepText(nlp.tokenizer)
     nlp.add_pipe("kg_sentences")
+    if models:
+        nlp.add_pipe("ner", source=load_model("ner"))
     nlp.add_pipe("kg_mentions")
     word_tags()  # jieba's tag dictionary loads once, here, not inside the first article
     return nlp
 
 
-def extract_article(article: Article) -> Extraction:
+def extract_article(article: Article, models: bool = True) -> Extraction:
     """Extraction reads a normalised copy of the text of the same length (see analysis_text),
-    so offsets and evidence point into the article as stored."""
+    so offsets and evidence point into the article as stored. `models=False`: rules alone."""
     from kg.textio import analysis_text
 
-    return extract_doc(load_pipeline()(analysis_text(article.text)), article)
+    return extract_doc(load_pipeline(models)(analysis_text(article.text)), article, models)

@@ -17,6 +17,7 @@ from kg.vocab import KG, UNIT_TERMS
 QB = Namespace("http://purl.org/linked-data/cube#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 
+METHODS = {"registry": KG.RegistryMethod, "rule": KG.RuleMethod, "model": KG.ModelMethod}
 _PERIOD = re.compile(r"(\d{4})(?:-(?:Q([1-4])|H([12])|(\d{2})(?:-(\d{2}))?))?")
 
 
@@ -136,6 +137,7 @@ class _GraphWriter:
             g.add((node, KG.wikidataId, Literal(e.wikidata)))
             g.add((node, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{e.wikidata}")))
         g.add((node, KG.mentionedIn, self.article))
+        g.add((node, KG.foundBy, METHODS[e.source]))
         for span in e.mentions:
             mention = URIRef(iri.local_iri(self.article_id, "mention", span.start, span.end))
             g.add((mention, RDF.type, KG.Mention))
@@ -154,6 +156,12 @@ class _GraphWriter:
         self.g.add((st, RDF.predicate, p))
         self.g.add((st, RDF.object, o))
         self.g.add((st, PROV.wasDerivedFrom, self._sentence(r.evidence)))
+        self._found_by(st, r.source, r.confidence)
+
+    def _found_by(self, node: URIRef, source: str, confidence: float | None) -> None:
+        """Which method found it (registry, rule, model) and how sure it is; rules say 1."""
+        self.g.add((node, KG.foundBy, METHODS[source]))
+        self.g.add((node, KG.confidence, _decimal(1.0 if confidence is None else confidence)))
 
     def _observation(self, ob: Observation) -> None:
         node = URIRef(iri.local_iri(self.article_id, "observation", ob.subject, ob.metric, ob.value,
@@ -172,6 +180,7 @@ class _GraphWriter:
         if ob.change_yoy is not None:
             g.add((node, KG.changeYoY, _decimal(ob.change_yoy)))
         g.add((node, PROV.wasDerivedFrom, self._sentence(ob.evidence)))
+        self._found_by(node, "rule", None)
 
     def _event(self, ev: Event) -> None:
         node = URIRef(iri.local_iri(self.article_id, "event", ev.type, ev.subject, ev.date, ev.evidence.start))
@@ -188,6 +197,7 @@ class _GraphWriter:
         if when is not None:
             g.add((node, TIME.hasTime, when))
         g.add((node, PROV.wasDerivedFrom, self._sentence(ev.evidence)))
+        self._found_by(node, "rule", None)
 
 
 def facts_to_graph(extraction: Extraction, extractor_version: str) -> Graph:

@@ -76,6 +76,14 @@ class KG(DefinedNamespace):
     mentionOf: URIRef
     mentionedIn: URIRef
 
+    # how a name or a statement was found, and with what confidence
+    ExtractionMethod: URIRef
+    RegistryMethod: URIRef
+    RuleMethod: URIRef
+    ModelMethod: URIRef
+    foundBy: URIRef
+    confidence: URIRef
+
     # observations (RDF Data Cube)
     Observation: URIRef
     Metric: URIRef

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
 
@@ -17,6 +18,7 @@ from kg.extract.names import place_names
 from kg.extract.observations import observations_in, unique_observations
 from kg.extract.relations import Scope, name_relations, relations_of, unique_relations
 from kg.extract.timex import find_timexes
+from kg.extract.trained import MODEL_SOURCE, model_digest, model_relations
 from kg.model import Article, Entity, Evidence, Extraction
 from kg.registry import load_registry
 
@@ -35,6 +37,7 @@ def extractor_version() -> str:
         h.update(name.encode())
         h.update(path.read_bytes())
     h.update(load_registry().fingerprint().encode())
+    h.update(model_digest().encode())  # the shipped models are part of the extractor
     return f"{EXTRACTOR_RELEASE}+{h.hexdigest()[:12]}"
 
 
@@ -75,7 +78,36 @@ def paragraph_timexes(text: str, default_year: int | None):
     return found
 
 
-def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
+def read_sentences(sentences: list[Sentence], as_of: str | None):
+    """Relations and observations sentence by sentence, each sentence with the topic in force
+    before it (the paragraph's last company), which the relation classifier reads too."""
+    relations, observations, with_topics = [], [], []
+    topic: Entity | None = None
+    paragraph = -1
+    previous: Sentence | None = None
+    for s in sentences:
+        if s.paragraph != paragraph:
+            paragraph, topic = s.paragraph, None
+        with_topics.append((s, topic))
+        relations.extend(relations_of(s, Scope(topic, previous)))
+        previous = s
+        observations.extend(observations_in(s, topic, as_of))
+        subjects = [x for x in s.slots_of("Lender", "Platform", "Organization", "Market") if not is_media(x.entity)]
+        if subjects:
+            topic = subjects[0].entity
+    return relations, observations, with_topics
+
+
+def entity_sources(entities, mention_entity) -> tuple[Entity, ...]:
+    """Each entity says how it was found: registry, rule, or model when only the model named it."""
+    found_by: dict[str, set[str]] = {}
+    for mention, entity_id in mention_entity:
+        found_by.setdefault(entity_id, set()).add(mention.source)
+    return tuple(replace(e, source="registry" if e.registry_key else
+                         "model" if found_by.get(e.id) == {MODEL_SOURCE} else "rule") for e in entities)
+
+
+def extract_doc(doc, article: Article, models: bool = True) -> Extraction:  # doc: spacy.tokens.Doc
     text = doc.user_data.get("kg_text") or doc.text
     registry = load_registry()
     places = place_names(registry)
@@ -95,27 +127,16 @@ def extract_doc(doc, article: Article) -> Extraction:  # doc: spacy.tokens.Doc
         for slot in s.slots:
             first_evidence.setdefault(slot.entity.id, s.evidence)
 
-    relations = []
-    observations = []
-    topic: Entity | None = None
-    paragraph = -1
-    previous: Sentence | None = None
-    for s in sentences:
-        if s.paragraph != paragraph:
-            paragraph, topic = s.paragraph, None
-        relations.extend(relations_of(s, Scope(topic, previous)))
-        previous = s
-        observations.extend(observations_in(s, topic, as_of))
-        subjects = [x for x in s.slots_of("Lender", "Platform", "Organization", "Market") if not is_media(x.entity)]
-        if subjects:
-            topic = subjects[0].entity
+    relations, observations, with_topics = read_sentences(sentences, as_of)
     relations += name_relations(linked.entities, first_evidence)
+    if models:  # the classifier reads only pairs that no rule related, either way round
+        relations += model_relations(with_topics, {(r.subject, r.object) for r in relations})
 
     events = merge(e for s in sentences for e in events_in(s))
     # a market is there to carry statistics: one the article gives no figure for is no entity
     observed = {o.subject for o in observations}
     idle = {e.id for e in linked.entities if e.category == "Market" and e.id not in observed}
-    entities = tuple(e for e in linked.entities if e.id not in idle)
+    entities = entity_sources((e for e in linked.entities if e.id not in idle), linked.mention_entity)
     relations = [r for r in relations if r.subject not in idle and r.object not in idle]
     events = [e for e in events if e.subject not in idle and e.object not in idle]
     return Extraction(

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from kg import iri
 from kg.extract.names import Mention, resolve_overlaps
+from kg.extract.names.overlaps import MODEL, without_model_overlaps
 from kg.extract.names.base import Occupied
 from kg.extract.names.declared import find_declared_aliases, find_document_numbers
 from kg.model import Entity, Span
@@ -89,12 +90,17 @@ def _scan(text: str, surface: str, taken: Occupied) -> list[tuple[int, int]]:
 
 def link(text: str, mentions: list[Mention], registry: Registry, places: set[str]) -> Linked:
     """Overlaps resolved, then the names the text declares, document numbers and derived short
-    forms added where no mention is yet, then one entity per thing."""
-    mentions = resolve_overlaps(mentions)  # sorted, no two overlapping: their ends ascend too
+    forms added where no mention is yet, then the trained recogniser's names in the gaps left,
+    then one entity per thing."""
+    model = [m for m in mentions if m.source == MODEL]
+    mentions = resolve_overlaps([m for m in mentions if m.source != MODEL])  # sorted, ends ascend too
     taken = Occupied((m.start, m.end) for m in mentions)
     extra = [*_declared(text, mentions, taken), *_numbered(text, mentions, taken),
              *_derived(text, mentions, taken, registry, places)]
-    return _cluster(sorted(mentions + extra, key=lambda m: m.start), registry)
+    ruled = mentions + extra
+    # the trained recogniser's names fill only the gaps all of these leave
+    gaps = resolve_overlaps(m for m in without_model_overlaps(ruled + model) if m.source == MODEL)
+    return _cluster(sorted(ruled + gaps, key=lambda m: m.start), registry)
 
 
 # A surface scanned once has taken every place it could: scanning it again finds nothing more,

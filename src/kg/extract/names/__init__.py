@@ -17,6 +17,7 @@ from kg.extract.names.base import Context, Mention, Recogniser, known_names, pla
 from kg.extract.names.cued import find_app_names, find_listed_names, find_listed_subsidiaries, find_renamed_names
 from kg.extract.names.legal import find_bank_branches, find_legal_names
 from kg.extract.names.markets import find_market_statements, find_markets
+from kg.extract.names.model import find_model_names
 from kg.extract.names.organisations import find_short_org_names
 from kg.extract.names.overlaps import resolve_overlaps
 from kg.extract.names.persons import find_persons
@@ -54,12 +55,13 @@ RECOGNISERS: tuple[Step, ...] = (
     Step("regulations", 9, find_regulations),
     Step("markets", 1, find_markets),
     Step("market-statements", 0, find_market_statements),
+    Step("model", 99, find_model_names),  # the trained recogniser: names in the gaps rules leave
 )
 
 
-def recognise(text: str, registry: Registry, steps: tuple[Step, ...] = RECOGNISERS) -> list[Mention]:
+def recognise(text: str, registry: Registry, steps: tuple[Step, ...] = RECOGNISERS, doc=None) -> list[Mention]:
     """Every candidate mention, in the order found (overlaps are resolved later, by linking)."""
-    ctx = Context(registry, place_names(registry), known_names(registry))
+    ctx = Context(registry, place_names(registry), known_names(registry), doc=doc)
     for step in steps:
         ctx.found.extend(_stamped(step, step.recognise(text, ctx)))
     return ctx.found

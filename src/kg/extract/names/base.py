@@ -36,6 +36,7 @@ class Context:
     places: frozenset[str]
     known: frozenset[str]  # every registry surface form: a name the registry knows needs no pattern
     found: list[Mention] = field(default_factory=list)
+    doc: object | None = None  # the spaCy Doc, for recognisers that read its tokens or entities
 
     def spans(self, *, excluding: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
         """Offsets of the names found so far, leaving out those of the named recognisers."""

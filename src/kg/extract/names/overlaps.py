@@ -1,7 +1,8 @@
 """The overlap policy, in one place: which of two overlapping mentions stands.
 
 Leftmost-longest wins, so 快手 inside 广州快手小额贷款有限公司 is no mention; on equal spans the
-recogniser with the lower priority number wins (markets, then the registry, then persons)."""
+recogniser with the lower priority number wins (markets, then the registry, then persons); a
+name from the trained recogniser only fills a gap that no registry or rule name covers."""
 
 from __future__ import annotations
 
@@ -9,10 +10,24 @@ from collections.abc import Iterable
 
 from kg.extract.names.base import Mention
 
+MODEL = "model"  # the source of names from the trained recogniser
+
+
+def without_model_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """A name from the trained recogniser gives way to any registry or rule mention it overlaps."""
+    ruled = [m for m in mentions if m.source != MODEL]
+    if len(ruled) == len(mentions):
+        return mentions
+    covered = bytearray(max(m.end for m in mentions) + 1)
+    for m in ruled:
+        covered[m.start:m.end] = b"\x01" * (m.end - m.start)
+    return ruled + [m for m in mentions if m.source == MODEL and not any(covered[m.start:m.end])]
+
 
 def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
-    """Leftmost-longest wins; on equal spans the lower priority (the recogniser's, see RECOGNISERS)."""
-    ranked = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start), m.priority))
+    """Leftmost-longest wins; on equal spans the lower priority (the recogniser's, see RECOGNISERS);
+    the trained recogniser's names never win over a registry or rule name."""
+    ranked = sorted(without_model_overlaps(list(mentions)), key=lambda m: (m.start, -(m.end - m.start), m.priority))
     kept: list[Mention] = []
     last_end = -1
     for m in ranked:
