@@ -26,6 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kg.files import write_atomic
+
 __all__ = [
     "Markup",
     "esc",
@@ -217,12 +219,13 @@ def csp_meta(script_hashes: Iterable[str] = ()) -> Markup:
 
 
 def write_page(path: str | Path, page: str) -> Path:
-    """Write a page as UTF-8 (explicitly, whatever the locale), creating folders."""
+    """Write a page as UTF-8 (explicitly, whatever the locale), creating folders.
+
+    The page is written to a temporary file in the same folder and renamed over the old one, so
+    a reader, or a run killed mid-way, sees the old page or the new one and never part of one."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(page)
-    return out
+    return write_atomic(out, page)
 
 
 _URL_ATTRS = frozenset({"href", "src", "xlink:href", "action", "formaction"})
