@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from kg import iri
-from kg.corpus import iter_corpus
+from kg.corpus import iter_corpus, remove_interrupted_writes
 from kg.errors import CorpusError, KgError
 from kg.model import Article, Extraction
 from kg.store import Store
@@ -101,6 +101,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
     version = extractor_version()
     _load_ontology(store)
     recorded = recorded_versions(store)
+    remove_interrupted_writes(corpus_dir)
 
     articles: list[Article] = []
     seen_graphs: set[str] = set()
