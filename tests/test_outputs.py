@@ -151,7 +151,8 @@ def test_two_concurrent_adds_of_one_text_store_one_file(project):
         for s in sources:
             s.write_text(text, encoding="utf-8")
         procs = [kg("add", str(s), cwd=project) for s in sources]
-        results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
+        results = [(*p.communicate(timeout=600), p.returncode) for p in procs]
+        results = [(code, out, err) for out, err, code in results]
         added = set(corpus.iterdir()) - before
         assert len(added) == 1, results
         assert sorted(code for code, _, _ in results) == [0, 1]
