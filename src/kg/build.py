@@ -136,7 +136,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
     if infer:
         from kg.inference import materialise
 
-        report.inferred = materialise(store)
+        report.inferred = materialise(store).inferred
     report.totals = totals(store)
     return report
 
