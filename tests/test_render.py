@@ -24,7 +24,7 @@ from kg.render._html import (
     safe_href,
     tag,
 )
-from kg.render.demo import XSS_STRINGS, sample_entity, sample_graph, xss_graph
+from bench.demo import XSS_STRINGS, sample_entity, sample_graph, xss_graph
 from kg.render.network import build_network, node_scores
 
 RENDER_DIR = Path(__import__("kg.render").render.__file__).parent

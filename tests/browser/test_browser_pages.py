@@ -7,9 +7,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.render import screenshot_page, write_entity_page, write_index_page, write_network_page
+from bench.screenshot import screenshot_page
+from kg.render import write_entity_page, write_index_page, write_network_page
 from kg.render._html import clean_text, safe_href
-from kg.render.demo import XSS_STRINGS, sample_graph, write_demo, xss_graph
+from bench.demo import XSS_STRINGS, sample_graph, write_demo, xss_graph
 
 pytestmark = pytest.mark.browser
 
