@@ -25,7 +25,7 @@ from kg.render._html import (
     tag,
 )
 from bench.demo import XSS_STRINGS, sample_entity, sample_graph, xss_graph
-from kg.render.network import build_network, node_scores
+from kg.render.network_page import build_network, node_scores
 
 RENDER_DIR = Path(__import__("kg.render").render.__file__).parent
 ASSETS = RENDER_DIR / "assets"
@@ -504,7 +504,7 @@ def test_only_kg_render_imports_pyvis():
 
 
 def test_layout_packs_components_and_isolated_nodes():
-    from kg.render.network import SPACING, compute_layout
+    from kg.render.network_page import SPACING, compute_layout
 
     g = _big_graph(300, 900)
     for i in range(60):

@@ -5,7 +5,7 @@ The only place in the project that imports pyvis. Pages inline the vendored vis-
 every string from the graph as untrusted text.
 """
 
-from .network import build_network, write_network_page
+from .network_page import build_network, write_network_page
 from .pages import write_entity_page, write_index_page
 
 __all__ = [
