@@ -34,7 +34,7 @@ from kg.files import folder_lock, remove_leftovers, temp_path
 from kg.model import Article
 from kg.textio import (
     clean_remnants,
-    clean_text,
+    clean_article_text,
     html_to_text,
     is_html,
     normalise_width,
@@ -263,7 +263,7 @@ def load_article(path: str | os.PathLike[str], *, clean: bool = False) -> Articl
     extraction offsets and gold files refer to the text as read. Other files are corpus
     files when they start with '---', saved pages when they look like HTML (text = main
     text), plain text otherwise. A text over MAX_ARTICLE_CHARS raises ArticleTooLongError.
-    `clean=True` applies textio.clean_text (remnants out,
+    `clean=True` applies textio.clean_article_text (remnants out,
     half-width digits, Simplified) — offsets then refer to the cleaned text.
     """
     p = Path(path)
@@ -273,7 +273,7 @@ def load_article(path: str | os.PathLike[str], *, clean: bool = False) -> Articl
     if suffix != ".txt" and _has_front_matter(raw):
         article = _article_from_text(raw, path)
         if clean:
-            text = clean_text(article.text)
+            text = clean_article_text(article.text)
             if not text:
                 raise CorpusError(f"{path}: empty article after cleaning")
             article = replace(article, text=text)
@@ -285,7 +285,7 @@ def load_article(path: str | os.PathLike[str], *, clean: bool = False) -> Articl
         title = meta.get("title")
     check_length(text, path)
     if clean:
-        text = clean_text(text)
+        text = clean_article_text(text)
     if not text.strip():
         raise EmptyArticleError(f"{path}: empty article")
     title = title or _title_line(text)
@@ -445,7 +445,7 @@ def add_article(
     """Turn a plain-text or saved-HTML article into a new corpus file; return its path.
 
     Any supported encoding is read and UTF-8 written; a page keeps its main text only; web
-    remnants go, digits become half-width and Traditional becomes Simplified (clean_text).
+    remnants go, digits become half-width and Traditional becomes Simplified (clean_article_text).
     Front matter comes from the options, else from the page's metadata, else id = a slug
     of the file name and title = the first line. Refused, leaving the folder as it was:
     an article over MAX_ARTICLE_CHARS characters (ArticleTooLongError), an article already in
@@ -464,7 +464,7 @@ def add_article(
     elif _has_front_matter(raw) and src.suffix.lower() != ".txt":
         raise CorpusError(f"{src}: already has front matter; copy it into {folder} instead")
     check_length(raw, src)  # refused before spending seconds cleaning megabytes
-    text = check_length(clean_text(raw), src)
+    text = check_length(clean_article_text(raw), src)
     if not text:
         raise CorpusError(f"{src}: no article text found")
     key = normalised_text_key(text)

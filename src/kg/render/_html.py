@@ -31,7 +31,7 @@ from kg.files import write_atomic
 __all__ = [
     "Markup",
     "esc",
-    "clean_text",
+    "printable_text",
     "json_for_script",
     "safe_href",
     "render",
@@ -56,7 +56,7 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def clean_text(value: Any) -> str:
+def printable_text(value: Any) -> str:
     """Coerce to ``str``; drop control characters; replace lone surrogates.
 
     Lone surrogates cannot be written as UTF-8 and control characters have no business in
@@ -76,7 +76,7 @@ def esc(value: Any) -> Markup:
     """Escape for HTML text and double- or single-quoted attribute values."""
     if isinstance(value, Markup):
         return value
-    return Markup(html.escape(clean_text(value), quote=True))
+    return Markup(html.escape(printable_text(value), quote=True))
 
 
 _JSON_ESCAPES = {
@@ -91,9 +91,9 @@ _JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
 
 def _clean_json(value: Any) -> Any:
     if isinstance(value, str):
-        return clean_text(value)
+        return printable_text(value)
     if isinstance(value, Mapping):
-        return {clean_text(k): _clean_json(v) for k, v in value.items()}
+        return {printable_text(k): _clean_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean_json(v) for v in value]
     if isinstance(value, float) and value != value:  # NaN is not JSON
