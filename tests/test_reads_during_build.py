@@ -67,6 +67,7 @@ def add_dev_articles(project: Path, n: int | None = None, copies: int = 1) -> in
     return len(files) * copies
 
 
+@pytest.mark.slow
 def test_query_export_validate_and_viz_answer_from_the_last_build_while_a_build_writes(project):
     store = project / "output" / "store"
     assert run_kg("build", "--no-infer", "--no-pages", cwd=project).returncode == 0
@@ -99,6 +100,7 @@ def test_query_export_validate_and_viz_answer_from_the_last_build_while_a_build_
     assert articles_in(project) == 1 + added  # and the new graph once the build is done
 
 
+@pytest.mark.slow
 def test_a_read_while_the_first_build_writes_waits_for_it_with_a_message(project):
     store = project / "output" / "store"
     added = add_dev_articles(project, 60)
