@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from paths import CORPUS, DEV_CORPUS
-from kg.store import KEEP_LOGS, EmbeddedStore, open_reader, refresh_snapshot, snapshots_folder
+from kg.snapshots import open_reader, refresh_snapshot, snapshots_folder
+from kg.store import KEEP_LOGS, EmbeddedStore
 from test_outputs import corpus_file, kg, run_kg
 
 COUNT_ARTICLES = ("PREFIX kg: <https://w3id.org/fintech-kg/ontology#> "

@@ -112,7 +112,8 @@ def extract(files: tuple[Path, ...], fmt: str) -> None:
 def build(corpus_dir, store_location, jobs: int, force: bool, infer, pages: bool) -> None:
     """Extract every corpus article into its own named graph; unchanged articles are skipped."""
     from kg.build import build as run_build
-    from kg.store import open_reader, open_store, refresh_snapshot
+    from kg.snapshots import open_reader, refresh_snapshot
+    from kg.store import open_store
 
     settings = Settings.load(store=store_location, corpus=corpus_dir)
     infer = settings.infer_default if infer is None else infer
@@ -153,7 +154,7 @@ def _say(message: str) -> None:
 
 def _reader(settings: Settings):
     """The store to read: while a build writes, the snapshot of the last finished one."""
-    from kg.store import open_reader
+    from kg.snapshots import open_reader
 
     settings.require_store()
     return open_reader(settings.store, on_wait=_say)
