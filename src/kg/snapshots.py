@@ -44,7 +44,7 @@ _SNAPSHOT = re.compile(r"^snapshot-[0-9a-f-]+$")
 
 def snapshots_folder(primary: str | Path) -> Path:
     """Where the snapshots of the store at `primary` go: `<primary>.snapshots`, next to it."""
-    p = Path(primary)
+    p = Path(primary).resolve()  # `--store .` has no name of its own
     return p.with_name(p.name + ".snapshots")
 
 
