@@ -31,7 +31,7 @@ from pathlib import Path
 
 from kg.errors import StoreError
 from kg.files import is_leftover, write_atomic
-from kg.store import EmbeddedStore, Store, open_store, open_with_retry, prune_logs
+from kg.store import EmbeddedStore, Store, _open_with_retry, open_store, prune_logs
 
 __all__ = ["READ_WAIT_SECONDS", "SnapshotStore", "open_reader", "refresh_snapshot", "snapshots_folder"]
 
@@ -126,7 +126,7 @@ def _checkpoint(primary: Path, folder: Path, lock_wait: float) -> tuple[str, int
     """A new snapshot of the store, published as current and pinned; _Busy while another process
     holds the store. Older snapshots nobody reads are deleted."""
     try:
-        store = open_with_retry(str(primary), lock_wait)
+        store = _open_with_retry(str(primary), lock_wait)
     except OSError as exc:
         message = str(exc)
         if "current process" in message:

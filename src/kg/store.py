@@ -2,16 +2,11 @@
 
 Every article is one named graph, replaced as a whole in one transaction. Queries see the
 union of all named graphs as their default graph, so canned queries need no GRAPH clauses.
-
-An embedded store is written by one process at a time (RocksDB's lock; `kg build` holds it while
-it writes the graph). Readers that must not wait for a build read snapshots: see kg.snapshots.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -210,9 +205,10 @@ def ntriples(triples: Graph) -> str:
     return triples.serialize(format="nt")
 
 
-def open_with_retry(path: str, seconds: float = 2.0) -> ox.Store:
-    """Open an on-disk store for writing; readers and kg serve take snapshots under its lock for a
-    few milliseconds: wait that out (up to `seconds`)."""
+def _open_with_retry(path: str, seconds: float = 2.0) -> ox.Store:
+    """kg serve takes a snapshot under the lock for a few milliseconds: wait that out."""
+    import time
+
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -232,6 +228,8 @@ _OLD_LOG = re.compile(r"^LOG\.old\.(\d+)$")
 
 def prune_logs(folder: str | Path, keep: int = KEEP_LOGS) -> int:
     """Delete all but the newest `keep` LOG.old.* files of a store folder; how many went."""
+    import os
+
     try:
         found = sorted((int(m.group(1)), e.path) for e in os.scandir(folder) if (m := _OLD_LOG.match(e.name)))
     except FileNotFoundError:
@@ -258,7 +256,7 @@ class EmbeddedStore(Store):
                 self._store = ox.Store.read_only(str(path))
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
-                self._store = open_with_retry(str(path))
+                self._store = _open_with_retry(str(path))
                 prune_logs(path)
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc} "
