@@ -120,7 +120,7 @@ def measure(browser, path: Path, ready_expr: str, cap_s: float) -> dict:
     The cap is enforced by Playwright's own timeout, outside the page, so it holds even
     when the page's main thread is blocked.
     """
-    from kg.render.screenshot import block_remote
+    from bench.screenshot import block_remote
 
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     blocked: list[str] = []
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)  # progress shows when piped to a file
 
-    from kg.render.screenshot import chromium_path
+    from bench.screenshot import chromium_path
 
     if chromium_path() is None:
         print("bench_pages: /usr/bin/chromium missing (apt-get install chromium)", file=sys.stderr)
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, out: Path, *, keep: bool) -> int:
     from kg.render import write_network_page
-    from kg.render.screenshot import launch_chromium
+    from bench.screenshot import launch_chromium
 
 
     t0 = time.perf_counter()

@@ -35,7 +35,7 @@ def built_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole session: Playwright's sync API allows one per thread."""
-    from kg.render.screenshot import chromium_path, launch_chromium
+    from bench.screenshot import chromium_path, launch_chromium
 
     if chromium_path() is None:
         pytest.skip("no Chromium: apt-get install chromium fonts-noto-cjk to run browser tests")

@@ -23,7 +23,7 @@ from kg.corpus import (
 )
 from kg.errors import CorpusError, DuplicateArticleError
 from kg.model import Article
-from kg.textio import clean_text
+from kg.textio import clean_article_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "corpus" / "kuaishou-microloan-guangzhou-top10.md"
@@ -171,7 +171,7 @@ def test_plain_text_article_is_kept_exactly_as_read() -> None:
 def test_plain_text_article_can_be_cleaned_on_request() -> None:
     article = load_article(TAGGED_ARTICLE, clean=True)
     assert "<p>" not in article.text and "<span" not in article.text
-    assert article.text == clean_text(TAGGED_ARTICLE.read_text(encoding="utf-8"))
+    assert article.text == clean_article_text(TAGGED_ARTICLE.read_text(encoding="utf-8"))
 
 
 @needs_seed
@@ -259,7 +259,7 @@ def test_add_plain_text_article_writes_a_readable_corpus_file(tmp_path: Path) ->
     assert front == {"id": "finnsp-train-0062", "title": ARTICLE.read_text(encoding="utf-8").split("\n")[0].strip(), "language": "zh"}
     assert "\\u" not in content and front["title"] in content  # hanzi written as hanzi
     article = parse_corpus_file(path)
-    assert article.text == clean_text(ARTICLE.read_text(encoding="utf-8"))
+    assert article.text == clean_article_text(ARTICLE.read_text(encoding="utf-8"))
     assert "{IMG:" not in article.text
     assert [p.name for p in corpus.iterdir()] == [path.name]  # no temp file left behind
 
@@ -278,7 +278,7 @@ def test_add_article_options_win(tmp_path: Path) -> None:
 
 @needs_dev
 def test_add_gbk_html_page_takes_main_text_and_metadata(tmp_path: Path) -> None:
-    lines = [line for line in clean_text(TAGGED_ARTICLE.read_text(encoding="utf-8")).split("\n")[1:] if line]
+    lines = [line for line in clean_article_text(TAGGED_ARTICLE.read_text(encoding="utf-8")).split("\n")[1:] if line]
     paragraphs = "".join(f"<p>{line}</p>" for line in lines)
     page = (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="gbk"><title>页 - 站</title>'

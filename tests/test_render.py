@@ -15,7 +15,7 @@ import pytest
 from kg.render import write_entity_page, write_index_page, write_network_page
 from kg.render._html import (
     Markup,
-    clean_text,
+    printable_text,
     csp_meta,
     esc,
     inline_script,
@@ -24,8 +24,8 @@ from kg.render._html import (
     safe_href,
     tag,
 )
-from kg.render.demo import XSS_STRINGS, sample_entity, sample_graph, xss_graph
-from kg.render.network import build_network, node_scores
+from bench.demo import XSS_STRINGS, sample_entity, sample_graph, xss_graph
+from kg.render.network_page import build_network, node_scores
 
 RENDER_DIR = Path(__import__("kg.render").render.__file__).parent
 ASSETS = RENDER_DIR / "assets"
@@ -283,7 +283,7 @@ def test_xss_entity_page_shows_strings_as_text(xss_pages):
     assert doc.text_of("kg-title") == XSS_STRINGS[0]
     all_text = "".join("".join(v) for v in doc.text.values())
     for s in XSS_STRINGS:
-        assert clean_text(s) in all_text
+        assert printable_text(s) in all_text
     # the unsafe nav link is dropped, the safe one kept
     hrefs = [a.get("href") for t, a in doc.tags if t == "a"]
     assert "index.html" in hrefs
@@ -323,9 +323,9 @@ def test_json_for_script_cannot_break_out():
     assert json.loads(out) == value
 
 
-def test_clean_text_drops_surrogates_and_controls():
-    assert clean_text("a\ud800b\x00c\x1bd\te\n") == "a\ufffdbcd\te\n"
-    assert clean_text(None) == "" and clean_text(3) == "3"
+def test_printable_text_drops_surrogates_and_controls():
+    assert printable_text("a\ud800b\x00c\x1bd\te\n") == "a\ufffdbcd\te\n"
+    assert printable_text(None) == "" and printable_text(3) == "3"
 
 
 @pytest.mark.parametrize(
@@ -479,7 +479,7 @@ def test_index_page_links_and_articles(pages, xss_pages):
     assert "花呗介绍" in "".join(doc.text["td"])
     doc = Doc(xss_pages["index"].read_text(encoding="utf-8"))
     assert [a for t, a in doc.tags if t == "a"] == []  # all unsafe: shown as text only
-    assert clean_text(XSS_STRINGS[0]) in "".join(doc.text["td"])
+    assert printable_text(XSS_STRINGS[0]) in "".join(doc.text["td"])
 
 
 def test_line_chart_needs_two_points():
@@ -504,7 +504,7 @@ def test_only_kg_render_imports_pyvis():
 
 
 def test_layout_packs_components_and_isolated_nodes():
-    from kg.render.network import SPACING, compute_layout
+    from kg.render.network_page import SPACING, compute_layout
 
     g = _big_graph(300, 900)
     for i in range(60):

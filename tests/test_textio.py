@@ -16,7 +16,7 @@ from kg import textio
 from kg.errors import CorpusError
 from kg.textio import (
     clean_remnants,
-    clean_text,
+    clean_article_text,
     decode_bytes,
     has_traditional,
     html_to_text,
@@ -252,8 +252,8 @@ def test_full_width_digits_and_letters_become_ascii_one_for_one(wide: str, narro
     assert len(normalise_width(wide)) == len(wide)
 
 
-def test_clean_text_combines_cleaning_width_and_script() -> None:
-    assert clean_text("\n{IMG:1}\n快手小貸註冊資本增至１０億元</p><p>完成。\n") == "快手小贷注册资本增至10亿元\n完成。"
+def test_clean_article_text_combines_cleaning_width_and_script() -> None:
+    assert clean_article_text("\n{IMG:1}\n快手小貸註冊資本增至１０億元</p><p>完成。\n") == "快手小贷注册资本增至10亿元\n完成。"
 
 
 # --- HTML -------------------------------------------------------------------------------------

@@ -11,17 +11,16 @@ import hashlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from kg import iri
-from kg.corpus import iter_corpus
+from kg.corpus import iter_corpus, remove_interrupted_writes
 from kg.errors import CorpusError, KgError
 from kg.model import Article, Extraction
 from kg.store import Store
-from kg.vocab import KG
+from kg.vocab import KG, ontology_bytes, ontology_graph
 
 Progress = Callable[[str, int, int], None]  # (article id, done, total)
 
@@ -41,16 +40,9 @@ class BuildReport:
         return not self.failed
 
 
-def ontology_graph() -> Graph:
-    g = Graph()
-    g.parse(files("kg.ontology") / "kg.ttl", format="turtle")
-    return g
-
-
 def _load_ontology(store: Store) -> None:
     """The ontology lives in its own named graph, replaced when the file changes."""
-    data = (files("kg.ontology") / "kg.ttl").read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(ontology_bytes()).hexdigest()
     graph = URIRef(iri.ONTOLOGY_GRAPH)
     marker = store.select("SELECT ?h WHERE { GRAPH ?g { ?g ?p ?h } }", {"g": graph, "p": KG.contentHash})
     if marker.rows and str(marker.rows[0][0]) == digest:
@@ -101,6 +93,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
     version = extractor_version()
     _load_ontology(store)
     recorded = recorded_versions(store)
+    remove_interrupted_writes(corpus_dir)
 
     articles: list[Article] = []
     seen_graphs: set[str] = set()
@@ -143,7 +136,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
     if infer:
         from kg.inference import materialise
 
-        report.inferred = materialise(store)
+        report.inferred = materialise(store).inferred
     report.totals = totals(store)
     return report
 

@@ -115,6 +115,7 @@ def extract(files: tuple[Path, ...], fmt: str, models: bool) -> None:
 def build(corpus_dir, store_location, jobs: int, force: bool, infer, pages: bool) -> None:
     """Extract every corpus article into its own named graph; unchanged articles are skipped."""
     from kg.build import build as run_build
+    from kg.snapshots import open_reader, refresh_snapshot
     from kg.store import open_store
 
     settings = Settings.load(store=store_location, corpus=corpus_dir)
@@ -136,14 +137,30 @@ def build(corpus_dir, store_location, jobs: int, force: bool, infer, pages: bool
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
-        page_dir = None
-        if pages:
-            from kg.site import write_site
+    # the store is closed: readers get the new graph from now on, and the pages (most of the
+    # time) are drawn from that snapshot while the store is free for the next build
+    refresh_snapshot(settings.store)
+    page_dir = None
+    if pages:
+        from kg.site import write_site
 
-            page_dir = write_site(store, settings.output)
+        with open_reader(settings.store, on_wait=_say) as reader:
+            page_dir = write_site(reader, settings.output)
     click.echo(_summary(report, settings, page_dir))
     if report.failed:
         sys.exit(1)
+
+
+def _say(message: str) -> None:
+    click.echo(f"kg: {message}", err=True)
+
+
+def _reader(settings: Settings):
+    """The store to read: while a build writes, the snapshot of the last finished one."""
+    from kg.snapshots import open_reader
+
+    settings.require_store()
+    return open_reader(settings.store, on_wait=_say)
 
 
 def _summary(report, settings: Settings, page_dir) -> str:
@@ -182,11 +199,8 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bo
             click.echo(f"{name:<20} {q.title}. {args}")
         return
     bound = dict(_split_param(p) for p in params)
-    from kg.store import open_store
-
     settings = Settings.load(store=store_location)
-    settings.require_store()
-    with open_store(settings.store, read_only=False) as store:
+    with _reader(settings) as store:
         click.echo(format_result(run(store, query, bound), fmt))
 
 
@@ -198,11 +212,9 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bo
 def export(fmt: str, article_id: str | None, output: Path | None, store_location) -> None:
     """Write the graph (or one article's graph) as TriG or N-Quads."""
     from kg import iri
-    from kg.store import open_store
 
     settings = Settings.load(store=store_location)
-    settings.require_store()
-    with open_store(settings.store) as store:
+    with _reader(settings) as store:
         data = store.dump(fmt, iri.article_graph(article_id) if article_id else None)
     if output:
         output.write_bytes(data)
@@ -221,11 +233,9 @@ def export(fmt: str, article_id: str | None, output: Path | None, store_location
 def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, store_location) -> None:
     """Write the interactive pages: index, whole network, one page per entity (or one query's page)."""
     from kg.site import write_query_page, write_site
-    from kg.store import open_store
 
     settings = Settings.load(store=store_location)
-    settings.require_store()
-    with open_store(settings.store) as store:
+    with _reader(settings) as store:
         if query_text:
             bound = dict(_split_param(p) for p in params)
             path = write_query_page(store, query_text, output or settings.output / "query.html", bound)
@@ -292,12 +302,10 @@ def serve(store_location, host: str, port: int, timeout: float, max_rows: int, w
 @_store_option
 def validate(store_location) -> None:
     """Check the graph against the SHACL shapes and print a readable report."""
-    from kg.store import open_store
     from kg.validate import validate_store
 
     settings = Settings.load(store=store_location)
-    settings.require_store()
-    with open_store(settings.store) as store:
+    with _reader(settings) as store:
         report = validate_store(store)
     click.echo(report.text)
     if not report.conforms:

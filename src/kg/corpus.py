@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
@@ -30,11 +29,12 @@ from pathlib import Path
 
 import yaml
 
-from kg.errors import CorpusError, EmptyArticleError, DuplicateArticleError
+from kg.errors import ArticleTooLongError, CorpusError, DuplicateArticleError, EmptyArticleError
+from kg.files import folder_lock, remove_leftovers, temp_path
 from kg.model import Article
 from kg.textio import (
     clean_remnants,
-    clean_text,
+    clean_article_text,
     html_to_text,
     is_html,
     normalise_width,
@@ -48,12 +48,25 @@ __all__ = [
     "iter_corpus",
     "normalised_text_key",
     "add_article",
+    "remove_interrupted_writes",
     "ARTICLE_ID",
+    "MAX_ARTICLE_CHARS",
 ]
 
 ARTICLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 """What an id may look like: it names the corpus file and goes into IRIs unchanged."""
 
+MAX_ARTICLE_CHARS = 100_000
+"""The ceiling on one article's text, in characters. `kg add` refuses a longer article and a build
+reports and skips a longer corpus file, so one article can never fail every later build (spaCy
+refuses texts over 1,000,000 characters, and extraction time and memory grow with length).
+News articles are far shorter: the longest of the 230 dev articles has 7,200 characters."""
+
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+"""A saved web page larger than this is refused unread (its main text is what counts)."""
+
+_MAX_BYTES_PER_CHAR = 4  # UTF-8 and GB18030 take at most 4 bytes per character, UTF-16 4
+_FRONT_MATTER_ALLOWANCE = 64 * 1024
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOOSE_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
@@ -64,6 +77,35 @@ _NEAR_DUPLICATE = 0.8  # a text inside another one at least this long counts as 
 
 # ---------------------------------------------------------------------------------------------
 # Reading
+
+
+def _too_long(where: object, chars: int) -> ArticleTooLongError:
+    return ArticleTooLongError(
+        f"{where}: {chars:,} characters, over the ceiling of {MAX_ARTICLE_CHARS:,} characters per "
+        "article; split it into several articles")
+
+
+def check_length(text: str, where: object) -> str:
+    """`text` itself, or ArticleTooLongError when it is over MAX_ARTICLE_CHARS."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise _too_long(where, len(text))
+    return text
+
+
+def _check_file_size(path: Path, *, allowance: int = 0, limit: int | None = None) -> None:
+    """Refuse unread a file too large to hold an article within the ceiling (or over `limit` bytes)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # read_article_text reports missing and unreadable files
+    if limit is not None:
+        if size > limit:
+            raise ArticleTooLongError(f"{path}: {size:,} bytes, over the limit of {limit:,} bytes for a saved page")
+        return
+    if size > MAX_ARTICLE_CHARS * _MAX_BYTES_PER_CHAR + allowance:
+        raise ArticleTooLongError(
+            f"{path}: {size:,} bytes, over the ceiling of {MAX_ARTICLE_CHARS:,} characters per article "
+            "in any encoding; split it into several articles")
 
 
 def _has_front_matter(text: str) -> bool:
@@ -185,6 +227,7 @@ def _article_from_text(text: str, path: object) -> Article:
         ) from None
     if not body.strip():
         raise EmptyArticleError(f"{path}: empty article body after the front matter")
+    check_length(body, path)
     return Article(
         id=article_id,
         title=title,
@@ -198,7 +241,9 @@ def _article_from_text(text: str, path: object) -> Article:
 
 
 def parse_corpus_file(path: str | os.PathLike[str]) -> Article:
-    """A corpus file as an Article; CorpusError naming the file (and line) for anything malformed."""
+    """A corpus file as an Article; CorpusError naming the file (and line) for anything malformed,
+    ArticleTooLongError for a body over MAX_ARTICLE_CHARS (a file far too large is not even read)."""
+    _check_file_size(Path(path), allowance=_FRONT_MATTER_ALLOWANCE)
     return _article_from_text(read_article_text(path), path)
 
 
@@ -217,16 +262,18 @@ def load_article(path: str | os.PathLike[str], *, clean: bool = False) -> Articl
     hanzi, text = the file as decoded (newlines as \\n, trailing blanks dropped), because
     extraction offsets and gold files refer to the text as read. Other files are corpus
     files when they start with '---', saved pages when they look like HTML (text = main
-    text), plain text otherwise. `clean=True` applies textio.clean_text (remnants out,
+    text), plain text otherwise. A text over MAX_ARTICLE_CHARS raises ArticleTooLongError.
+    `clean=True` applies textio.clean_article_text (remnants out,
     half-width digits, Simplified) — offsets then refer to the cleaned text.
     """
-    raw = read_article_text(path)
     p = Path(path)
+    _check_file_size(p, limit=MAX_PAGE_BYTES)
+    raw = read_article_text(path)
     suffix = p.suffix.lower()
     if suffix != ".txt" and _has_front_matter(raw):
         article = _article_from_text(raw, path)
         if clean:
-            text = clean_text(article.text)
+            text = clean_article_text(article.text)
             if not text:
                 raise CorpusError(f"{path}: empty article after cleaning")
             article = replace(article, text=text)
@@ -236,8 +283,9 @@ def load_article(path: str | os.PathLike[str], *, clean: bool = False) -> Articl
     if suffix in _HTML_SUFFIXES or (suffix != ".txt" and is_html(raw)):
         text, meta = html_to_text(raw)
         title = meta.get("title")
+    check_length(text, path)
     if clean:
-        text = clean_text(text)
+        text = clean_article_text(text)
     if not text.strip():
         raise EmptyArticleError(f"{path}: empty article")
     title = title or _title_line(text)
@@ -281,6 +329,20 @@ def iter_corpus(folder: str | os.PathLike[str]) -> Iterator[Article | CorpusErro
         ids[article.id] = str(path)
         texts[key] = str(path)
         yield article
+
+
+def remove_interrupted_writes(folder: str | os.PathLike[str]) -> list[Path]:
+    """Delete the temporary files that adds killed mid-write left in the corpus folder.
+
+    Takes the folder's lock, so an add in progress is waited for, never cut short."""
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    try:
+        with folder_lock(root):
+            return remove_leftovers(root)
+    except OSError:  # a read-only corpus: nothing was written there, nothing to tidy
+        return []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,7 +409,7 @@ def _write_new(target: Path, content: str) -> None:
     os.link fails when the target exists, so no existing file is ever replaced (os.replace
     would). Where hard links are not supported, the file is created with mode 'x' instead.
     """
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    tmp = temp_path(target)
     try:
         with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
             fh.write(content)
@@ -383,50 +445,52 @@ def add_article(
     """Turn a plain-text or saved-HTML article into a new corpus file; return its path.
 
     Any supported encoding is read and UTF-8 written; a page keeps its main text only; web
-    remnants go, digits become half-width and Traditional becomes Simplified (clean_text).
+    remnants go, digits become half-width and Traditional becomes Simplified (clean_article_text).
     Front matter comes from the options, else from the page's metadata, else id = a slug
     of the file name and title = the first line. Refused, leaving the folder as it was:
-    an article already in the corpus (DuplicateArticleError naming that file), an id
-    already used, an existing target file. The file appears complete or not at all.
+    an article over MAX_ARTICLE_CHARS characters (ArticleTooLongError), an article already in
+    the corpus (DuplicateArticleError naming that file), an id already used, an existing
+    target file. The file appears complete or not at all. Concurrent adds to one folder take
+    turns (an exclusive lock on the folder around the duplicate check and the write), and the
+    one holding the lock deletes temporary files that adds killed mid-write left behind.
     """
     src = Path(source)
     folder = Path(corpus_dir)
+    _check_file_size(src, limit=MAX_PAGE_BYTES)
     raw = read_article_text(src)
     meta: dict[str, str] = {}
     if src.suffix.lower() in _HTML_SUFFIXES or is_html(raw):
         raw, meta = html_to_text(raw)
     elif _has_front_matter(raw) and src.suffix.lower() != ".txt":
         raise CorpusError(f"{src}: already has front matter; copy it into {folder} instead")
-    text = clean_text(raw)
+    check_length(raw, src)  # refused before spending seconds cleaning megabytes
+    text = check_length(clean_article_text(raw), src)
     if not text:
         raise CorpusError(f"{src}: no article text found")
-
     key = normalised_text_key(text)
-    used: dict[str, Path] = {}
-    if folder.is_dir():
-        for path in _corpus_files(folder):
-            try:
-                existing = parse_corpus_file(path)
-            except CorpusError:
-                continue  # a broken file is iter_corpus's to report; its name is still taken
-            if _same_article(key, normalised_text_key(existing.text)):
-                raise DuplicateArticleError(
-                    f"{src}: already in the corpus as {path} (same text)", existing=str(path)
-                )
-            used.setdefault(existing.id, path)
 
+    article_id, front = _front_matter(src, text, key, meta, id=id, title=title, outlet=outlet,
+                                      source_url=source_url, published=published, language=language)
+    folder.mkdir(parents=True, exist_ok=True)
+    # One `kg add` at a time decides: the duplicate check and the write happen under the folder's
+    # lock, so two processes adding the same text store one file and the other is told which.
+    with folder_lock(folder):
+        remove_leftovers(folder)  # temporary files of adds killed mid-write
+        target = _free_target(src, folder, key, article_id)
+        _write_new(target, _render(front, text))
+    return target
+
+
+def _front_matter(src: Path, text: str, key: str, meta: dict[str, str], *, id: str | None,  # noqa: A002
+                  title: str | None, outlet: str | None, source_url: str | None,
+                  published: date | str | None, language: str) -> tuple[str, dict[str, object]]:
+    """The new file's id and front matter, from the options, else the page, else the text."""
     article_id = (id or _slug_id(src.stem, key)).strip()
     if not ARTICLE_ID.match(article_id):
         raise CorpusError(
             f"invalid id {article_id!r}: use ASCII letters, digits, '.', '_' and '-' "
             "(it names the file and goes into IRIs)"
         )
-    if article_id in used:
-        raise CorpusError(f"{src}: id '{article_id}' is already used by {used[article_id]}")
-    target = folder / f"{article_id}.md"
-    if target.exists():
-        raise CorpusError(f"{target}: already exists; not overwriting it")
-
     headline = title or meta.get("title") or _title_line(text)
     if not headline or not headline.strip():
         raise CorpusError(f"{src}: no title given and no line with words in it to use as one")
@@ -441,7 +505,25 @@ def add_article(
         if value:
             front[name] = value
     front["language"] = language
+    return article_id, front
 
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_new(target, _render(front, text))
+
+def _free_target(src: Path, folder: Path, key: str, article_id: str) -> Path:
+    """The new file's path, unless the corpus already has the article, the id or the file."""
+    used: dict[str, Path] = {}
+    for path in _corpus_files(folder):
+        try:
+            existing = parse_corpus_file(path)
+        except CorpusError:
+            continue  # a broken file is iter_corpus's to report; its name is still taken
+        if _same_article(key, normalised_text_key(existing.text)):
+            raise DuplicateArticleError(
+                f"{src}: already in the corpus as {path} (same text)", existing=str(path)
+            )
+        used.setdefault(existing.id, path)
+    if article_id in used:
+        raise CorpusError(f"{src}: id '{article_id}' is already used by {used[article_id]}")
+    target = folder / f"{article_id}.md"
+    if target.exists():
+        raise CorpusError(f"{target}: already exists; not overwriting it")
     return target

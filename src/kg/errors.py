@@ -17,6 +17,10 @@ class EmptyArticleError(CorpusError):
     """The article has no text: refused by the corpus, an empty result for extraction."""
 
 
+class ArticleTooLongError(CorpusError):
+    """The article is longer than the corpus's ceiling (kg.corpus.MAX_ARTICLE_CHARS characters)."""
+
+
 class DuplicateArticleError(CorpusError):
     """The article is already in the corpus (same normalised text)."""
 

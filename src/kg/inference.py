@@ -22,6 +22,7 @@ subPropertyOf / equivalentClass, `rdf:type owl:Thing | rdfs:Resource | …` and 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
@@ -35,7 +36,18 @@ _REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentCla
 _W3C = ("http://www.w3.org/", )
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
-last_timing: dict[str, float] = {}
+
+
+@dataclass(frozen=True)
+class Materialised:
+    """What one materialisation did: the size of the inferred graph, the reasoner's input and
+    closure, and how long reasoning and the whole run (reading and writing the store) took."""
+
+    inferred: int
+    input_triples: int = 0
+    closure_triples: int = 0
+    reasoning_seconds: float = 0.0
+    total_seconds: float = 0.0
 
 
 def _read(store: Store) -> tuple[Graph, Graph]:
@@ -113,6 +125,10 @@ def _semantics():
 
 def infer(ontology: Graph, data: Graph, full: bool = False) -> Graph:
     """The useful triples OWL 2 RL adds to ontology + data (none of those already there)."""
+    return _infer(ontology, data, full)[0]
+
+
+def _infer(ontology: Graph, data: Graph, full: bool) -> tuple[Graph, Materialised]:
     import owlrl
 
     t0 = time.perf_counter()
@@ -125,19 +141,18 @@ def infer(ontology: Graph, data: Graph, full: bool = False) -> Graph:
     for t in work:
         if t not in before and t not in data and t not in ontology and _useful(*t):
             inferred.add(t)
-    last_timing.update(input_triples=base_size, closure_triples=len(work), inferred=len(inferred),
-                       seconds=time.perf_counter() - t0)
-    return inferred
+    return inferred, Materialised(len(inferred), base_size, len(work), time.perf_counter() - t0)
 
 
-def materialise(store: Store, *, full: bool = False) -> int:
-    """Replace the inferred graph with the closure of ontology + articles; the triple count.
+def materialise(store: Store, *, full: bool = False) -> Materialised:
+    """Replace the inferred graph with the closure of ontology + articles; what it did (the
+    triple count in `.inferred`, sizes and timings in the other fields).
 
     By default provenance nodes (sentences, mentions, statements, observations, periods) take part
     with their types only; `full=True` reasons over every triple (several times slower)."""
     t0 = time.perf_counter()
     ontology, data = _read(store)
-    inferred = infer(ontology, data, full)
+    inferred, run = _infer(ontology, data, full)
     store.replace_graph(iri.INFERRED_GRAPH, inferred)
-    last_timing["total_seconds"] = time.perf_counter() - t0
-    return len(inferred)
+    return Materialised(run.inferred, run.input_triples, run.closure_triples, run.reasoning_seconds,
+                        time.perf_counter() - t0)

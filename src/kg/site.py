@@ -9,6 +9,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.files import folder_lock, remove_leftovers
 from kg.iri import slug
 from kg.network import entity_graph, graph_from_result, neighbourhood
 from kg.query import cell, run
@@ -60,36 +61,51 @@ def _facts(store: Store, iri: str) -> list[dict[str, Any]]:
 
 
 def write_site(store: Store, out_dir: str | Path) -> Path:
-    """Every page for the store's graph; returns the folder. Links between pages are relative."""
+    """Every page for the store's graph; returns the folder. Links between pages are relative.
+
+    One writer at a time per folder (a lock file in it): each page is replaced atomically, the
+    temporary files of an interrupted run are deleted first, and the pages of entities that are
+    no longer in the graph (their articles were deleted or changed) are removed at the end."""
+    out = Path(out_dir)
+    with folder_lock(out):
+        for folder in (out, out / "entity"):
+            remove_leftovers(folder)
+        written = _write_pages(store, out)
+        for page in (out / "entity").glob("*.html"):
+            if page not in written:
+                page.unlink(missing_ok=True)
+    return out
+
+
+def _write_pages(store: Store, out: Path) -> set[Path]:
     from kg.render import write_entity_page, write_index_page, write_network_page
 
-    out = Path(out_dir)
     (out / "entity").mkdir(parents=True, exist_ok=True)
     graph = entity_graph(store)
     for node in graph.nodes:
         graph.nodes[node]["url"] = entity_href(node)
-    write_network_page(graph, out / "network.html", title="金融科技知识图谱 · 全图",
-                       subtitle="fintech-kg: entities and relations of the corpus")
+    written = {write_network_page(graph, out / "network.html", title="金融科技知识图谱 · 全图",
+                                  subtitle="fintech-kg: entities and relations of the corpus")}
     entity_graph_for_pages = graph.copy()
     for node in graph.nodes:  # links from an entity page are relative to entity/
         entity_graph_for_pages.nodes[node]["url"] = f"../{entity_href(node)}"
     for node, attrs in graph.nodes(data=True):
-        write_entity_page(
+        written.add(write_entity_page(
             out / entity_href(node),
             entity={**attrs, "iri": node, "url": None},
             neighbourhood=neighbourhood(entity_graph_for_pages, node),
             facts=_facts(store, node),
             links={"总览 Overview": "../index.html", "全图 Network": "../network.html"},
             network_href="../network.html",
-        )
+        ))
     counts = Counter(attrs["category"] for _, attrs in graph.nodes(data=True))
     articles = [{"id": cell(r["id"]), "title": cell(r["title"]), "outlet": cell(r["outlet"]),
                  "published": cell(r["published"])} for r in store.select(ARTICLES).dicts()]
     links = [("全图 Network", "network.html", None)] + [
         (attrs["label"], entity_href(node), attrs["category"]) for node, attrs in graph.nodes(data=True)]
-    write_index_page(out / "index.html", title="金融科技知识图谱 fintech-kg", category_counts=dict(counts),
-                     articles=articles, links=links)
-    return out
+    written.add(write_index_page(out / "index.html", title="金融科技知识图谱 fintech-kg",
+                                 category_counts=dict(counts), articles=articles, links=links))
+    return written
 
 
 def write_query_page(store: Store, query: str, path: str | Path, params: dict[str, str] | None = None) -> Path:
@@ -97,4 +113,5 @@ def write_query_page(store: Store, query: str, path: str | Path, params: dict[st
     from kg.render import write_network_page
 
     graph: nx.MultiDiGraph = graph_from_result(store, run(store, query, params or {}))
-    return write_network_page(graph, path, title="查询结果 · Query result", subtitle=str(query)[:200])
+    with folder_lock(Path(path).parent):
+        return write_network_page(graph, path, title="查询结果 · Query result", subtitle=str(query)[:200])

@@ -35,6 +35,30 @@ def _open_with_retry(path: str, seconds: float = 2.0) -> ox.Store:
             time.sleep(0.1)
 
 
+KEEP_LOGS = 3
+"""RocksDB renames its info log to LOG.old.<microseconds> each time a store is opened and keeps
+1,000 of them; opening a store for writing deletes all but the newest KEEP_LOGS."""
+
+_OLD_LOG = re.compile(r"^LOG\.old\.(\d+)$")
+
+
+def prune_logs(folder: str | Path, keep: int = KEEP_LOGS) -> int:
+    """Delete all but the newest `keep` LOG.old.* files of a store folder; how many went."""
+    import os
+
+    try:
+        found = sorted((int(m.group(1)), e.path) for e in os.scandir(folder) if (m := _OLD_LOG.match(e.name)))
+    except FileNotFoundError:
+        return 0
+    doomed = found[:-keep] if keep > 0 else found
+    for _, path in doomed:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+    return len(doomed)
+
+
 class EmbeddedStore(Store):
     """pyoxigraph on disk (or in memory when path is None)."""
 
@@ -49,6 +73,7 @@ class EmbeddedStore(Store):
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self._store = _open_with_retry(str(path))
+                prune_logs(path)
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc} "
                              "(is another kg process using it?)") from exc

@@ -29,7 +29,7 @@ __all__ = [
     "to_simplified",
     "has_traditional",
     "normalise_width",
-    "clean_text",
+    "clean_article_text",
     "is_html",
 ]
 
@@ -322,7 +322,7 @@ def normalise_width(text: str) -> str:
     return text.translate(_WIDTH)
 
 
-def clean_text(text: str) -> str:
+def clean_article_text(text: str) -> str:
     """What a corpus stores: remnants removed, ASCII digits and letters, Simplified characters.
 
     Only clean_remnants changes positions; the other two steps keep every character in place.

@@ -8,6 +8,7 @@ from importlib.resources import files
 from rdflib import Graph
 
 from kg.store import Store
+from kg.vocab import ontology_graph
 
 SHAPES = "shapes.ttl"
 
@@ -27,8 +28,6 @@ def shapes_graph() -> Graph:
 
 def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationReport:
     from pyshacl import validate
-
-    from kg.build import ontology_graph
 
     conforms, results, text = validate(data, shacl_graph=shapes_graph(), ont_graph=ontology or ontology_graph(),
                                        inference="none", allow_warnings=True)

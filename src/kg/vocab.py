@@ -1,11 +1,14 @@
-"""The ontology's terms as a typed namespace: a typo raises instead of minting a wrong IRI.
+"""The ontology: its terms as a typed namespace (a typo raises instead of minting a wrong IRI),
+and the ontology file itself as bytes or as an rdflib graph.
 
 tests/test_vocab.py keeps this list and ontology/kg.ttl in step, both ways.
 """
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from importlib.resources import files
+
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from kg.iri import ONTOLOGY
@@ -142,3 +145,15 @@ class KG(DefinedNamespace):
 
 
 UNIT_TERMS = {"CNY": KG.CNY, "count": KG.Count, "percent": KG.Percent, "rank": KG.Rank}
+
+
+def ontology_bytes() -> bytes:
+    """ontology/kg.ttl as shipped with the package (installed as kg.ontology)."""
+    return (files("kg.ontology") / "kg.ttl").read_bytes()
+
+
+def ontology_graph() -> Graph:
+    """The OWL ontology as a graph: for the store's ontology graph, SHACL and reasoning."""
+    g = Graph()
+    g.parse(data=ontology_bytes(), format="turtle")
+    return g

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kg.render.screenshot import CHROMIUM, LOCAL_SCHEMES, chromium_path
+from bench.screenshot import CHROMIUM, LOCAL_SCHEMES, chromium_path
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,9 +7,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.render import screenshot_page, write_entity_page, write_index_page, write_network_page
-from kg.render._html import clean_text, safe_href
-from kg.render.demo import XSS_STRINGS, sample_graph, write_demo, xss_graph
+from bench.screenshot import screenshot_page
+from kg.render import write_entity_page, write_index_page, write_network_page
+from kg.render._html import printable_text, safe_href
+from bench.demo import XSS_STRINGS, sample_graph, write_demo, xss_graph
 
 pytestmark = pytest.mark.browser
 
@@ -238,7 +239,7 @@ def test_xss_static_pages_render_strings_as_text(xss_pages, open_page):
     assert o.js("() => document.querySelectorAll('img, iframe').length") == 0
     assert o.page.locator("#kg-title").text_content() == XSS_STRINGS[0]
     cells = o.page.locator(".kg-fact-table tbody tr td:nth-child(4)").all_text_contents()
-    assert cells == [clean_text(s) for s in XSS_STRINGS]
+    assert cells == [printable_text(s) for s in XSS_STRINGS]
     assert o.js("() => Array.from(document.querySelectorAll('a'), a => a.getAttribute('href'))"
                 ".filter(h => /^\\s*javascript/i.test(h)).length") == 0
     o.assert_clean()
@@ -247,7 +248,7 @@ def test_xss_static_pages_render_strings_as_text(xss_pages, open_page):
     assert o.page.locator("#kg-title").text_content() == XSS_STRINGS[4]
     assert o.js("() => document.querySelectorAll('a').length") == 0
     titles = o.page.locator(".kg-articles tbody td:nth-child(2)").all_text_contents()
-    assert sorted(titles) == sorted(clean_text(s) for s in XSS_STRINGS)
+    assert sorted(titles) == sorted(printable_text(s) for s in XSS_STRINGS)
     o.assert_clean()
 
 

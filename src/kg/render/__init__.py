@@ -5,13 +5,11 @@ The only place in the project that imports pyvis. Pages inline the vendored vis-
 every string from the graph as untrusted text.
 """
 
-from .network import build_network, write_network_page
+from .network_page import build_network, write_network_page
 from .pages import write_entity_page, write_index_page
-from .screenshot import screenshot_page
 
 __all__ = [
     "build_network",
-    "screenshot_page",
     "write_entity_page",
     "write_index_page",
     "write_network_page",

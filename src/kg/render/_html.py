@@ -26,10 +26,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kg.files import write_atomic
+
 __all__ = [
     "Markup",
     "esc",
-    "clean_text",
+    "printable_text",
     "json_for_script",
     "safe_href",
     "render",
@@ -54,7 +56,7 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def clean_text(value: Any) -> str:
+def printable_text(value: Any) -> str:
     """Coerce to ``str``; drop control characters; replace lone surrogates.
 
     Lone surrogates cannot be written as UTF-8 and control characters have no business in
@@ -74,7 +76,7 @@ def esc(value: Any) -> Markup:
     """Escape for HTML text and double- or single-quoted attribute values."""
     if isinstance(value, Markup):
         return value
-    return Markup(html.escape(clean_text(value), quote=True))
+    return Markup(html.escape(printable_text(value), quote=True))
 
 
 _JSON_ESCAPES = {
@@ -89,9 +91,9 @@ _JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
 
 def _clean_json(value: Any) -> Any:
     if isinstance(value, str):
-        return clean_text(value)
+        return printable_text(value)
     if isinstance(value, Mapping):
-        return {clean_text(k): _clean_json(v) for k, v in value.items()}
+        return {printable_text(k): _clean_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean_json(v) for v in value]
     if isinstance(value, float) and value != value:  # NaN is not JSON
@@ -217,12 +219,13 @@ def csp_meta(script_hashes: Iterable[str] = ()) -> Markup:
 
 
 def write_page(path: str | Path, page: str) -> Path:
-    """Write a page as UTF-8 (explicitly, whatever the locale), creating folders."""
+    """Write a page as UTF-8 (explicitly, whatever the locale), creating folders.
+
+    The page is written to a temporary file in the same folder and renamed over the old one, so
+    a reader, or a run killed mid-way, sees the old page or the new one and never part of one."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(page)
-    return out
+    return write_atomic(out, page)
 
 
 _URL_ATTRS = frozenset({"href", "src", "xlink:href", "action", "formaction"})

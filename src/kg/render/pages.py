@@ -17,7 +17,7 @@ import networkx as nx
 
 from ._html import (
     Markup,
-    clean_text,
+    printable_text,
     csp_meta,
     join,
     render,
@@ -40,7 +40,7 @@ def _doc_page(*, title: str, subtitle: Any, nav: Markup, body: Markup) -> str:
     return render(
         template("doc.html"),
         csp=csp_meta(()),
-        title=clean_text(title),
+        title=printable_text(title),
         style=Markup(template("page.css")),
         nav=nav,
         subtitle_block=tag("p", subtitle, class_="subtitle") if subtitle else Markup(""),
@@ -60,7 +60,7 @@ def _nav(links: Mapping[str, str] | None) -> Markup:
 
 def _fmt_number(value: Any) -> str:
     if isinstance(value, bool) or value is None:
-        return clean_text(value) if value is not None else ""
+        return printable_text(value) if value is not None else ""
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -69,7 +69,7 @@ def _fmt_number(value: Any) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return f"{int(value):,}"
         return f"{value:,.4g}" if abs(value) >= 1e6 or abs(value) < 1e-3 else f"{value:,.2f}".rstrip("0").rstrip(".")
-    return clean_text(value)
+    return printable_text(value)
 
 
 def _as_float(value: Any) -> float | None:
@@ -87,15 +87,15 @@ def _evidence_items(value: Any, article: Any = None) -> list[tuple[str, str]]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        return [(clean_text(value), clean_text(article) if article else "")]
+        return [(printable_text(value), printable_text(article) if article else "")]
     if isinstance(value, Mapping):
-        return [(clean_text(value.get("text", "")), clean_text(value.get("article", "") or article or ""))]
+        return [(printable_text(value.get("text", "")), printable_text(value.get("article", "") or article or ""))]
     if isinstance(value, (list, tuple)):
         out: list[tuple[str, str]] = []
         for item in value:
             out.extend(_evidence_items(item, article))
         return out
-    return [(clean_text(value), clean_text(article) if article else "")]
+    return [(printable_text(value), printable_text(article) if article else "")]
 
 
 def _evidence_list(items: Sequence[tuple[str, str]], limit: int | None = None) -> Markup:
@@ -113,7 +113,7 @@ def _evidence_list(items: Sequence[tuple[str, str]], limit: int | None = None) -
 
 def _badge(category: Any) -> Markup:
     style = CATEGORY_STYLES[category_key(category)]
-    text = f"{style.zh} · {style.en}" if category == style.key else clean_text(category) or style.zh
+    text = f"{style.zh} · {style.en}" if category == style.key else printable_text(category) or style.zh
     return tag("span", text, class_="kg-badge", style=f"background:{style.color}")
 
 
@@ -133,7 +133,7 @@ def line_chart_svg(
     height: int = 170,
 ) -> Markup:
     """A small hand-written SVG line chart (periods evenly spaced, in the given order)."""
-    pts = [(clean_text(p), v) for p, v in points]
+    pts = [(printable_text(p), v) for p, v in points]
     if len(pts) < 2:
         raise ValueError("a line chart needs at least two points")
     left, right, top, bottom = 58, 14, 12, 34
@@ -199,7 +199,7 @@ def ego_svg(
         for u, _, k, d in graph.in_edges(center, keys=True, data=True):
             if u != center:
                 neighbours[u].append((_edge_zh(k, d), False))
-    ranked = sorted(neighbours, key=lambda n: (-len(neighbours[n]), clean_text(n)))
+    ranked = sorted(neighbours, key=lambda n: (-len(neighbours[n]), printable_text(n)))
     shown = ranked[:max_neighbours]
     cx = cy = size / 2
     radius = size / 2 - 70
@@ -247,11 +247,11 @@ def ego_svg(
     for n in [center, *shown]:
         attrs = graph.nodes[n] if n in graph else {}
         style = CATEGORY_STYLES[category_key(attrs.get("category"))]
-        label = clean_text(attrs.get("label")) or clean_text(n)
+        label = printable_text(attrs.get("label")) or printable_text(n)
         x0, y0 = pos[n]
         r = 14 if n == center else 9
         node = [
-            tag("title", f"{label}（{clean_text(attrs.get('category')) or style.zh}）"),
+            tag("title", f"{label}（{printable_text(attrs.get('category')) or style.zh}）"),
             tag("circle", cx=f"{x0:.1f}", cy=f"{y0:.1f}", r=r, fill=style.color,
                 stroke=style.border, stroke_width="1.5"),
             tag("text", _short(label, 12), x=f"{x0:.1f}", y=f"{y0 + r + 13:.1f}",
@@ -270,13 +270,13 @@ def ego_svg(
 
 
 def _edge_zh(key: Any, attrs: Mapping[str, Any]) -> str:
-    predicate = clean_text(attrs.get("predicate") or key or "")
-    return clean_text(attrs.get("label_zh")) or PREDICATE_LABELS.get(predicate, (predicate,))[0]
+    predicate = printable_text(attrs.get("predicate") or key or "")
+    return printable_text(attrs.get("label_zh")) or PREDICATE_LABELS.get(predicate, (predicate,))[0]
 
 
 def _edge_en(key: Any, attrs: Mapping[str, Any]) -> str:
-    predicate = clean_text(attrs.get("predicate") or key or "")
-    return clean_text(attrs.get("label_en")) or PREDICATE_LABELS.get(predicate, ("", predicate))[1]
+    predicate = printable_text(attrs.get("predicate") or key or "")
+    return printable_text(attrs.get("label_en")) or PREDICATE_LABELS.get(predicate, ("", predicate))[1]
 
 
 # ---------------------------------------------------------------- entity page
@@ -289,7 +289,7 @@ def _series_from_facts(facts: Sequence[Mapping[str, Any]]) -> dict[str, list[tup
         period = row.get("period") or row.get("date")
         value = _as_float(row.get("value"))
         if metric and period is not None and value is not None:
-            series[clean_text(metric)][clean_text(period)] = value
+            series[printable_text(metric)][printable_text(period)] = value
     return {m: sorted(p.items()) for m, p in series.items()}
 
 
@@ -305,8 +305,8 @@ def _normalise_series(series: Mapping[str, Any]) -> dict[str, list[tuple[str, fl
                 period, value = point
             v = _as_float(value)
             if period is not None and v is not None:
-                clean[clean_text(period)] = v
-        out[clean_text(metric)] = sorted(clean.items())
+                clean[printable_text(period)] = v
+        out[printable_text(metric)] = sorted(clean.items())
     return out
 
 
@@ -337,10 +337,10 @@ def write_entity_page(
     links (text → relative href); ``network_href`` points to a network page, to which
     ``#node=<iri>`` is appended.
     """
-    iri = clean_text(entity.get("iri") or entity.get("id") or "")
-    label = clean_text(entity.get("label")) or iri
+    iri = printable_text(entity.get("iri") or entity.get("id") or "")
+    label = printable_text(entity.get("label")) or iri
     category = entity.get("category")
-    aliases = [clean_text(a) for a in (entity.get("aliases") or []) if a]
+    aliases = [printable_text(a) for a in (entity.get("aliases") or []) if a]
     sections: list[Markup] = []
 
     # facts box
@@ -369,10 +369,10 @@ def write_entity_page(
         edges = [(u, v, k, d, True) for u, v, k, d in graph.out_edges(center, keys=True, data=True)]
         edges += [(u, v, k, d, False) for u, v, k, d in graph.in_edges(center, keys=True, data=True)
                   if u != center]
-        for u, v, k, d, outgoing in sorted(edges, key=lambda e: (_edge_zh(e[2], e[3]), clean_text(e[1] if e[4] else e[0]))):
+        for u, v, k, d, outgoing in sorted(edges, key=lambda e: (_edge_zh(e[2], e[3]), printable_text(e[1] if e[4] else e[0]))):
             other = v if outgoing else u
             o_attrs = graph.nodes[other]
-            o_label = clean_text(o_attrs.get("label")) or clean_text(other)
+            o_label = printable_text(o_attrs.get("label")) or printable_text(other)
             o_href = safe_href(o_attrs.get("url"))
             ev = _evidence_items(d.get("evidence"))
             rel_rows.append(
@@ -398,11 +398,11 @@ def write_entity_page(
 
     # metrics
     metric_series = _normalise_series(series) if series is not None else _series_from_facts(facts)
-    unit_of: dict[str, str] = {clean_text(k): clean_text(v) for k, v in (units or {}).items()}
+    unit_of: dict[str, str] = {printable_text(k): printable_text(v) for k, v in (units or {}).items()}
     for row in facts:
         m, u = row.get("metric"), row.get("unit")
-        if m and u and clean_text(m) not in unit_of:
-            unit_of[clean_text(m)] = clean_text(u)
+        if m and u and printable_text(m) not in unit_of:
+            unit_of[printable_text(m)] = printable_text(u)
     charts = [
         tag("figure", [tag("figcaption", f"{m}（{unit_of[m]}）" if unit_of.get(m) else m),
                        line_chart_svg(pts, title=m, unit=unit_of.get(m, ""))],
@@ -421,11 +421,11 @@ def write_entity_page(
             value = row.get("value")
             ev = _evidence_items(row.get("evidence"), row.get("article"))
             if not ev and row.get("article"):
-                ev = [("", clean_text(row.get("article")))]
+                ev = [("", printable_text(row.get("article")))]
             fact_rows.append(
                 tag("tr", [
                     tag("td", what),
-                    tag("td", _fmt_number(value) if _as_float(value) is not None else clean_text(value),
+                    tag("td", _fmt_number(value) if _as_float(value) is not None else printable_text(value),
                         class_="num"),
                     tag("td", row.get("unit") or ""),
                     tag("td", when),
@@ -451,7 +451,7 @@ def write_entity_page(
 
     page = _doc_page(
         title=label,
-        subtitle=join([_badge(category), " ", clean_text(entity.get("kind") or "")]),
+        subtitle=join([_badge(category), " ", printable_text(entity.get("kind") or "")]),
         nav=_nav(nav_links),
         body=join(sections),
     )
@@ -468,7 +468,7 @@ def _link_rows(links: Iterable[Any]) -> dict[str, list[tuple[str, str]]]:
             label, href, cat = item.get("label"), item.get("href"), item.get("category")
         else:
             label, href, cat = (tuple(item) + (None,))[:3]
-        groups[clean_text(cat) if cat else ""].append((clean_text(label) or clean_text(href), href))
+        groups[printable_text(cat) if cat else ""].append((printable_text(label) or printable_text(href), href))
     return groups
 
 
@@ -494,13 +494,13 @@ def write_index_page(
     cards = []
     rank = {k: i for i, k in enumerate(CATEGORY_STYLES)}
     ordered = sorted(category_counts.items(),
-                     key=lambda kv: (rank.get(kv[0], len(rank)), clean_text(kv[0])))
+                     key=lambda kv: (rank.get(kv[0], len(rank)), printable_text(kv[0])))
     for cat, count in ordered:
         style = CATEGORY_STYLES[category_key(cat)]
-        name = f"{style.zh} {style.en}" if cat == style.key else clean_text(cat)
+        name = f"{style.zh} {style.en}" if cat == style.key else printable_text(cat)
         cards.append(tag("div", [tag("b", _fmt_number(count)), tag("span", name)],
                          class_="kg-cat-card", style=f"border-left:5px solid {style.color}",
-                         data_category=clean_text(cat)))
+                         data_category=printable_text(cat)))
     sections.append(tag("section", [tag("h2", "实体类别"), tag("div", cards, class_="kg-cat-grid")]))
 
     groups = _link_rows(links)
@@ -524,14 +524,14 @@ def write_index_page(
 
     if articles:
         rows = []
-        for a in sorted(articles, key=lambda a: clean_text(a.get("published")), reverse=True):
-            t = clean_text(a.get("title"))
+        for a in sorted(articles, key=lambda a: printable_text(a.get("published")), reverse=True):
+            t = printable_text(a.get("title"))
             href = safe_href(a.get("url"))
             rows.append(tag("tr", [
-                tag("td", clean_text(a.get("published"))),
+                tag("td", printable_text(a.get("published"))),
                 tag("td", tag("a", t, href=href) if href else t),
-                tag("td", clean_text(a.get("outlet"))),
-                tag("td", clean_text(a.get("id")), class_="kg-muted"),
+                tag("td", printable_text(a.get("outlet"))),
+                tag("td", printable_text(a.get("id")), class_="kg-muted"),
             ]))
         sections.append(tag("section", [
             tag("h2", f"文章（{len(rows)}）"),

@@ -1,6 +1,7 @@
-"""Small hand-made graphs for tests, screenshots and a look at the pages.
+"""Small hand-made graphs for tests, screenshots and a look at the pages (a development helper,
+not part of the installed package).
 
-    python -m kg.render.demo OUT_DIR [--screenshot]
+    python -m bench.demo OUT_DIR [--screenshot]
 
 writes ``network.html``, ``entity/ant.html``, ``index.html`` (and the XSS probe page
 ``xss.html``) into OUT_DIR. The facts are illustrative, not data of the project.
@@ -134,7 +135,7 @@ def xss_graph() -> nx.MultiDiGraph:
 
 
 def write_demo(out: str | Path, *, screenshot: bool = False) -> dict[str, Path]:
-    from . import write_entity_page, write_index_page, write_network_page
+    from kg.render import write_entity_page, write_index_page, write_network_page
 
     out = Path(out)
     g = sample_graph()
@@ -161,7 +162,7 @@ def write_demo(out: str | Path, *, screenshot: bool = False) -> dict[str, Path]:
         links=[("关系网络", "network.html"), ("蚂蚁集团", "entity/ant.html", "Platform")],
     )
     if screenshot:
-        from .screenshot import screenshot_page
+        from bench.screenshot import screenshot_page
 
         for name in ("network", "entity", "index"):
             paths[f"{name}_png"] = screenshot_page(paths[name], out / f"{name}.png",

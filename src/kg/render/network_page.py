@@ -22,7 +22,7 @@ from pyvis.network import Network
 from ._html import (
     Markup,
     asset,
-    clean_text,
+    printable_text,
     csp_meta,
     esc,
     inline_script,
@@ -58,15 +58,15 @@ def _evidence(items: Any, limit: int = MAX_EVIDENCE) -> tuple[list[dict[str, str
         else:
             text, article = item, ""
         if len(out) < limit:
-            out.append({"text": clean_text(text), "article": clean_text(article)})
+            out.append({"text": printable_text(text), "article": printable_text(article)})
     return out, len(items)
 
 
 def _str_list(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [clean_text(value)] if value else []
+        return [printable_text(value)] if value else []
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [clean_text(v) for v in value if v is not None and v != ""]
+        return [printable_text(v) for v in value if v is not None and v != ""]
     return []
 
 
@@ -260,19 +260,19 @@ def build_network(
     net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
     ids: dict[Any, str] = {}
     for node, attrs in graph.nodes(data=True):
-        node_id = clean_text(node)
+        node_id = printable_text(node)
         if node_id in net.node_map:  # two nodes whose ids clean to the same text
             node_id = f"{node_id}#{len(net.nodes)}"
         ids[node] = node_id
         evidence, n_evidence = _evidence(attrs.get("evidence"))
         raw_category = attrs.get("category")
-        label = clean_text(attrs.get("label")) or node_id
+        label = printable_text(attrs.get("label")) or node_id
         record: dict[str, Any] = {
             "id": node_id,
             "label": label,
             "group": category_key(raw_category),
-            "category": clean_text(raw_category) if raw_category is not None else "",
-            "kind": clean_text(attrs.get("kind")) if attrs.get("kind") else "",
+            "category": printable_text(raw_category) if raw_category is not None else "",
+            "kind": printable_text(attrs.get("kind")) if attrs.get("kind") else "",
             "aliases": _str_list(attrs.get("aliases")),
             "articles": _int(attrs.get("articles")),
             "evidence": evidence,
@@ -296,15 +296,15 @@ def build_network(
 
     curves = _edge_curves(graph)
     for i, (u, v, key, attrs) in enumerate(graph.edges(keys=True, data=True)):
-        predicate = clean_text(attrs.get("predicate") or key or "")
+        predicate = printable_text(attrs.get("predicate") or key or "")
         default_zh, default_en = PREDICATE_LABELS.get(predicate, (predicate, predicate))
         evidence, n_evidence = _evidence(attrs.get("evidence"))
         edge: dict[str, Any] = {
             "id": f"e{i}",
             "from": ids[u],
             "to": ids[v],
-            "label": clean_text(attrs.get("label_zh")) or default_zh,
-            "labelEn": clean_text(attrs.get("label_en")) or default_en,
+            "label": printable_text(attrs.get("label_zh")) or default_zh,
+            "labelEn": printable_text(attrs.get("label_en")) or default_en,
             "predicate": predicate,
             "evidence": evidence,
             "evidenceCount": n_evidence,
@@ -421,7 +421,7 @@ def write_network_page(
     page = render(
         template("network.html"),
         csp=csp_meta([vis_hash, app_hash]),
-        title=clean_text(title),
+        title=printable_text(title),
         subtitle_block=(
             Markup(f'<p class="subtitle">{esc(subtitle)}</p>') if subtitle else Markup("")
         ),

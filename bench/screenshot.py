@@ -1,4 +1,5 @@
-"""Headless Chromium for pages: screenshots (README images), browser tests, benchmarks.
+"""Headless Chromium for pages: screenshots (README images), browser tests, benchmarks
+(a development helper, not part of the installed package).
 
 Uses Playwright-python with Debian's ``chromium`` package (Playwright's own browser
 download is not possible here). Playwright is a test/dev dependency, imported lazily.
