@@ -35,3 +35,37 @@ def test_output_is_the_same_under_two_hash_seeds():
     assert jsonl[0] == jsonl[1]
     turtle = [run_kg(seed, str(files[0]), "--format", "turtle") for seed in SEEDS]
     assert turtle[0] == turtle[1]
+
+
+def _build_and_export(tmp: Path, corpus: Path, seed: str, jobs: int) -> dict[str, object]:
+    """Each named graph of the exported store, with blank nodes canonicalised (rdflib.compare)."""
+    from rdflib import Dataset
+    from rdflib.compare import to_canonical_graph
+
+    store = tmp / f"store-{seed}-{jobs}"
+    env = {**os.environ, "PYTHONHASHSEED": seed, "KG_OUTPUT": str(tmp / f"out-{seed}-{jobs}")}
+    subprocess.run([KG, "build", "--corpus", str(corpus), "--store", str(store), "--jobs", str(jobs),
+                    "--no-pages"], env=env, check=True, capture_output=True, timeout=600)
+    quads = subprocess.run([KG, "export", "--format", "nquads", "--store", str(store)], env=env, check=True,
+                           capture_output=True, text=True, timeout=300).stdout
+    # when a build ran is the only thing allowed to differ between two builds of one corpus
+    kept = "\n".join(q for q in quads.splitlines() if "dateTime>" not in q)
+    data = Dataset()
+    data.parse(data=kept, format="nquads")
+    return {str(g.identifier): set(to_canonical_graph(g)) for g in data.graphs() if len(g)}
+
+
+@pytest.mark.slow
+def test_the_same_corpus_gives_the_same_graph_whatever_the_seed_or_jobs(tmp_path):
+    files = [DEV_CORPUS / f"{a}.txt" for a in ARTICLES]
+    if not all(f.exists() for f in files):
+        pytest.skip(f"dev corpus not found at {DEV_CORPUS}")
+    corpus = tmp_path / "corpus"
+    for f in files:
+        subprocess.run([KG, "add", str(f), "--corpus", str(corpus)], check=True, capture_output=True, timeout=120)
+    one = _build_and_export(tmp_path, corpus, "1", 1)
+    two = _build_and_export(tmp_path, corpus, "5", 2)
+    assert len(one) > len(ARTICLES) and sum(map(len, one.values())) > 500
+    assert one.keys() == two.keys()
+    for graph in one:
+        assert one[graph] == two[graph], (graph, sorted(one[graph] ^ two[graph])[:5])
