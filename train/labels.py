@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-# Contract category → model label. Lender, Platform and Organization share ORG: no dataset here
-# tells them apart, and the legal form of a name (classify_company) and the registry do.
-CONTRACT_TO_LABEL = {
-    "Lender": "ORG", "Platform": "ORG", "Organization": "ORG", "Regulator": "GOV",
-    "Regulation": "LAW", "Product": "PRODUCT", "Place": "PLACE", "Person": "PERSON",
-}
+# Contract category → model label, the relation classes and the pair markers are declared once,
+# in the package (kg.extract.trained), and read from there by training and extraction alike.
+from kg.extract.trained import CATEGORY_TO_LABEL as CONTRACT_TO_LABEL
+from kg.extract.trained import NONE, SYMMETRIC, relation_classes
+
 FINNER_TO_LABEL = {
     "公司": "ORG", "其他机构": "ORG", "政府机构": "GOV", "政策/文件": "LAW", "产品": "PRODUCT",
     "国家/地区": "PLACE", "地址": "PLACE", "人物": "PERSON",
@@ -24,17 +23,3 @@ FINRE_TO_PREDICATE = {
     "合作": ("partnerOf", False), "签约": ("partnerOf", False),
     "unknown": (None, False),
 }
-PREDICATES = ("subsidiaryOf", "shareholderOf", "operates", "partnerOf", "locatedIn", "issuedBy",
-              "penalizedBy", "acquired", "renamedTo")
-SYMMETRIC = {"partnerOf"}
-NONE = "NONE"
-
-
-def relation_classes() -> list[str]:
-    """Classes for an ordered pair (first mention, second mention): p = first→second, p~ = second→first."""
-    out = [NONE]
-    for p in PREDICATES:
-        out.append(p)
-        if p not in SYMMETRIC:
-            out.append(p + "~")
-    return out

@@ -11,20 +11,13 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from kg.extract import trained
 from train.labels import FINRE_TO_PREDICATE, NONE, SYMMETRIC, relation_classes
 from train.ner_data import chunks, gold_names, locate
 from train.texts import SHARED, article_text, load_gold
 
-CONTEXT = 12  # characters kept before the first and after the second mention
-MAX_GAP = 80  # pairs further apart than this in one sentence are not candidates
-
-
-def pair_text(text: str, first: tuple[int, int, str], second: tuple[int, int, str]) -> str:
-    """The sentence piece around an ordered pair with the names replaced by typed markers."""
-    (s1, e1, l1), (s2, e2, l2) = first, second
-    left = text[max(0, s1 - CONTEXT):s1]
-    right = text[e2:e2 + CONTEXT]
-    return f"{left} 甲{l1} {text[e1:s2]} 乙{l2} {right}".replace("\n", " ")
+MAX_GAP = trained.MAX_GAP
+pair_text = trained.pair_text  # one marking for training and extraction
 
 
 def candidate_pairs(spans: list[tuple[int, int, str]]) -> Iterator[tuple[int, int]]:
