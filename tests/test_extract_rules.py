@@ -386,11 +386,18 @@ def test_founders_listed_without_the_company_in_their_sentence_invest_in_the_par
     assert ("青松资本", "shareholderOf", "青松消费金融股份有限公司") in got
 
 
-def test_registered_capital_without_a_change_is_as_of_the_articles_year():
+@pytest.mark.parametrize("text, metric, value", [
+    ("青松消费金融股份有限公司成立于2015年8月3日，注册资本5000万元。", "RegisteredCapital", 50000000),
+    ("青松金服上线于2016年4月，累计成交额8.12亿元。", "LoanIssuance", 812000000),
+    ("青松金服成立于2011年6月，待偿余额为37.5亿元。", "LoanBalance", 3750000000),
+    ("青松金服于2013年9月正式上线，累计借贷金额21亿元。", "LoanIssuance", 2100000000),
+])
+def test_a_founding_date_does_not_date_an_as_of_figure(text, metric, value):
+    """成立于/上线于 dates the founding: the capital, balance or cumulative total is as of the article."""
     from datetime import date
 
-    x, _ = run("青松消费金融股份有限公司成立于2015年8月3日，注册资本5000万元。", published=date(2019, 5, 1))
-    assert [(o.metric, o.value, o.period) for o in x.observations] == [("RegisteredCapital", 50000000, "2019")]
+    x, _ = run(text, published=date(2019, 5, 1))
+    assert [(o.metric, o.value, o.period) for o in x.observations] == [(metric, value, "2019")]
 
 
 @pytest.mark.parametrize("text", [

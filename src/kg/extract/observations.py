@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.extract.context import Sentence, is_media
-from kg.extract.lexicon import table
+from kg.extract.lexicon import pattern, table
 from kg.extract.quantities import CN_NUMBER, Quantity, parse_number
 from kg.model import Entity, Observation
 
@@ -101,6 +101,30 @@ def _bare_amount(q: Quantity, cue: "_Cue", written: str) -> bool:
     return cue.metric in _MONEY_METRICS and q.kind == "number" and written.rstrip().endswith(("万", "亿"))
 
 
+_FOUNDING_BEFORE = re.compile(pattern("metrics", "founding_before"))
+_FOUNDING_AFTER = re.compile(pattern("metrics", "founding_after"))
+
+
+def _founding_dated(sentence: Sentence, at: int) -> bool:
+    """Is the time in force at `at` the date a company was founded or went online? It dates the
+    founding only, never a cumulative or as-of figure stated with it (上线于2015年8月，累计成交额…)."""
+    timex = sentence.timex_at(at)
+    if timex is None:
+        return False
+    before = sentence.text[max(0, timex.start - sentence.start - 8): timex.start - sentence.start]
+    return bool(_FOUNDING_BEFORE.search(before) or _FOUNDING_AFTER.match(sentence.text[timex.end - sentence.start:]))
+
+
+def _period(sentence: Sentence, at: int, cue: _Cue, as_of: str | None) -> str | None:
+    """The period of the figure at `at`: the time in force there, except that a founding date or
+    a capital stated without a change is the article's own time (`as_of`), or none if undated."""
+    if cue.metric == "RegisteredCapital" and as_of and not _CAPITAL_CHANGE.search(sentence.text):
+        return as_of
+    if _founding_dated(sentence, at):
+        return as_of
+    return sentence.period_at(at) or None
+
+
 def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | None = None) -> Iterator[Observation]:
     """`as_of` is the article's own time (publication year, else the latest year it names): a
     registered capital stated without a change is the capital as of then, not as of a founding
@@ -134,9 +158,7 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
         if cue.metric in ("Users", "DAU", "MAU", "MonthlyBuyers") and not (
                 q.unit_text in _PEOPLE_UNITS or q.value >= 1000):
             continue  # 2群, 3次: not a number of people
-        period = sentence.period_at(q.start)
-        if cue.metric == "RegisteredCapital" and as_of and not _CAPITAL_CHANGE.search(text):
-            period = as_of
+        period = _period(sentence, q.start, cue, as_of)
         if not period:
             continue
         subject = _subject(sentence, cue.start, fallback)
