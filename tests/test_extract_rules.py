@@ -290,6 +290,32 @@ def test_a_media_outlet_is_not_the_subject_of_the_figures_it_reports():
     assert all(names[o.subject] != "第一财经" for o in x.observations)
 
 
+@pytest.mark.parametrize("text, rates", [
+    ("2019年，青松金服的借款年化利率为18%。", [18]),
+    ("2019年，青松金服推出新品，其参考利率为6.5%。", [6.5]),
+    ("2019年，青松金服称定期存款利率为1.75%，建议储户比较后再存。", []),
+    ("2019年，青松金服上线新功能；建议年轻人把闲钱存定期，三年期利率为2.75%。", []),
+    ("2019年，青松金服发布新品。市场上一年期年化利率约为2.1%，建议多比较。", []),
+])
+def test_an_interest_rate_is_the_companys_only_where_the_sentence_says_so(text, rates):
+    x, _ = run(text)
+    assert sorted(o.value for o in x.observations if o.metric == "InterestRate") == rates
+
+
+@pytest.mark.parametrize("text, issued", [
+    ("2003年12月，银保监会颁布了《中华人民共和国银行业监督管理法》。", False),  # a year in the text
+    ("银保监会印发《关于小额贷款公司试点的指导意见》。", False),  # the registry's year of the rule
+    ("银保监会出台《2009年消费金融公司试点管理办法》。", False),  # a year in the title
+    ("2020年7月，银保监会发布了《商业银行互联网贷款管理暂行办法》。", True),
+])
+def test_a_rule_is_not_issued_by_a_body_set_up_after_it(text, issued):
+    x, names = run(text)
+    got = {(names[r.subject], names[r.object]) for r in x.relations if r.predicate == "issuedBy"}
+    got |= {(names[e.subject], names[e.object]) for e in x.events if e.type == "RegulationIssued"}
+    assert bool(got) == issued
+    assert all(issuer == "中国银行保险监督管理委员会" for _, issuer in got)
+
+
 def test_a_document_number_names_the_same_regulation():
     x, _ = run("国家金融监督管理总局印发《小额贷款公司监督管理暂行办法》（金规〔2025〕9号），自发布之日起施行。")
     regulation = next(e for e in x.entities if e.category == "Regulation")

@@ -61,7 +61,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "issued": WORDS, "effective": PATTERN, "acquired": WORDS,
         "issuer_name_endings": WORDS,
     },
-    "metrics.yaml": {"cues": _METRIC_CUE, "founding_before": PATTERN, "founding_after": PATTERN},
+    "metrics.yaml": {"cues": _METRIC_CUE, "founding_before": PATTERN, "founding_after": PATTERN,
+                     "rate_generic": WORDS, "rate_advice": WORDS, "rate_owned": WORDS},
     "media.yaml": {"outlet_endings": WORDS},
     "common.yaml": {"penalty": WORDS, "renaming_verbs": WORDS, "former_name_cues": WORDS},
     "names.yaml": {

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.extract.context import Sentence, is_media
-from kg.extract.lexicon import pattern, table
+from kg.extract.lexicon import alternation, pattern, table, words
 from kg.extract.quantities import CN_NUMBER, Quantity, parse_number
 from kg.model import Entity, Observation
 
@@ -125,6 +125,29 @@ def _period(sentence: Sentence, at: int, cue: _Cue, as_of: str | None) -> str | 
     return sentence.period_at(at) or None
 
 
+_RATE_GENERIC = re.compile(alternation(words("metrics", "rate_generic")))
+_RATE_ADVICE = re.compile(alternation(words("metrics", "rate_advice")))
+_RATE_OWNED = re.compile(alternation(words("metrics", "rate_owned")))
+_CLAUSE = re.compile(r"[，,。；;：:！？!?]")
+
+
+def _rate_is_the_subjects(sentence: Sentence, cue: _Cue, subject: Entity) -> bool:
+    """Is the rate the company's own (its loan's or product's)? A savings rate (定期存款利率) is the
+    market's; a tip to the reader (建议…) speaks of nobody's rate unless the company is named in the
+    rate's own clause; a rate in a sentence that does not name the company needs a word tying it to
+    the company in force (其, 该平台, 借款利率)."""
+    rel = cue.start - sentence.start
+    clause_start = max((m.end() for m in _CLAUSE.finditer(sentence.text, 0, rel)), default=0)
+    clause = sentence.text[clause_start: cue.end - sentence.start]
+    if _RATE_GENERIC.search(clause):
+        return False
+    named = [s for s in sentence.slots if s.entity.id == subject.id]
+    in_clause = any(clause_start <= s.start - sentence.start < rel for s in named)
+    if _RATE_ADVICE.search(sentence.text) and not in_clause:
+        return False
+    return bool(named) or bool(_RATE_OWNED.search(sentence.text[:cue.end - sentence.start]))
+
+
 def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | None = None) -> Iterator[Observation]:
     """`as_of` is the article's own time (publication year, else the latest year it names): a
     registered capital stated without a change is the capital as of then, not as of a founding
@@ -162,7 +185,7 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
         if not period:
             continue
         subject = _subject(sentence, cue.start, fallback)
-        if subject is None:
+        if subject is None or (cue.metric == "InterestRate" and not _rate_is_the_subjects(sentence, cue, subject)):
             continue
         value = q.value
         if cue.metric == "NetProfit" and ("亏损" in text[cue.start - base: q.start - base]):
