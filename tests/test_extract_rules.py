@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kg.nlp import extract_article
-from kg.model import Article
+from kg.model import Article, Evidence
 
 
 def run(text: str, published=None):
@@ -288,6 +288,28 @@ def test_a_renaming_a_clause_away_is_an_event_dated_at_its_cue():
 def test_a_media_outlet_is_not_the_subject_of_the_figures_it_reports():
     x, names = run("据第一财经报道，2018年5月，米袋计划借款余额6.24亿元。")
     assert all(names[o.subject] != "第一财经" for o in x.observations)
+
+
+def test_a_penalty_is_the_local_office_s_and_dated_by_its_decision_number():
+    """The national regulator's website publishes it; the office after 被 decided it."""
+    x, names = run("银保监会网站公布的行政处罚信息公开表(锡银监罚决字〔2019〕7号)显示，青松银行股份有限公司无锡分行"
+                   "贷款管理不审慎，依据《中华人民共和国银行业监督管理法》第四十六条，被无锡银监分局罚款30万元。")
+    penalties = [(names[e.subject], names[e.object], e.date, e.amount) for e in x.events if e.type == "Penalty"]
+    assert penalties == [("青松银行股份有限公司无锡分行", "无锡银监分局", "2019", 300000)]
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert ("青松银行股份有限公司无锡分行", "penalizedBy", "无锡银监分局") in got
+    assert not [e for e in x.events if e.type == "RegulationIssued"]  # the law is cited, not issued
+
+
+def test_the_classifier_does_not_add_another_authority_where_a_rule_named_one():
+    from kg.extract import rules_name_the_authority
+    from kg.model import Relation
+
+    ev = Evidence(0, 1, "x")
+    rule = Relation("bank", "penalizedBy", "local-office", ev)
+    guess = Relation("bank", "penalizedBy", "national", ev, source="model", confidence=0.9)
+    other = Relation("lender", "penalizedBy", "national", ev, source="model", confidence=0.9)
+    assert rules_name_the_authority([rule, guess, other]) == [rule, other]
 
 
 @pytest.mark.parametrize("text, rates", [

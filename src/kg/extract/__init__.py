@@ -120,6 +120,14 @@ def without_anachronisms(relations, events, by_id: dict[str, Entity], registry):
     return relations, events
 
 
+def rules_name_the_authority(relations: list) -> list:
+    """Where a rule read who penalised a company (被徐州银监分局罚款), the classifier's guess of
+    another authority for it (the national regulator the sentence also names) is left out."""
+    by_rule = {r.subject for r in relations if r.predicate == "penalizedBy" and r.source != MODEL_SOURCE}
+    return [r for r in relations if not (r.predicate == "penalizedBy" and r.source == MODEL_SOURCE
+                                         and r.subject in by_rule)]
+
+
 def extract_doc(doc, article: Article, models: bool = True) -> Extraction:  # doc: spacy.tokens.Doc
     text = doc.user_data.get("kg_text") or doc.text
     registry = load_registry()
@@ -144,6 +152,7 @@ def extract_doc(doc, article: Article, models: bool = True) -> Extraction:  # do
     relations += name_relations(linked.entities, first_evidence)
     if models:  # the classifier reads only pairs that no rule related, either way round
         relations += model_relations(with_topics, {(r.subject, r.object) for r in relations})
+        relations = rules_name_the_authority(relations)
 
     events = merge(e for s in sentences for e in events_in(s))
     relations, events = without_anachronisms(relations, events, by_id, registry)

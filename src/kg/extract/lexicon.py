@@ -53,12 +53,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
             "controller", "controller_first", "stake_holding", "holder", "stake_after", "investor", "raised",
             "own_subject", "topic_pronoun", "topic_partner", "belongs_to", "pronoun_penalty", "custody",
             "implicit_subject", "topic_belongs", "run_by", "operator_named", "operator_bracket",
-            "company_bracket", "platform_city", "received", "former_in_list", "listed_stake")},
+            "company_bracket", "platform_city", "received", "former_in_list", "listed_stake", "passive_penalty")},
     },
     "events.yaml": {
         "license_verbs": WORDS, "license_objects": WORDS, "license_granted": PATTERN,
         "revoke_verbs": WORDS, "license_revoked": PATTERN, "capital_increase": PATTERN,
-        "issued": WORDS, "effective": PATTERN, "acquired": WORDS,
+        "issued": WORDS, "effective": PATTERN, "cited_before": PATTERN, "acquired": WORDS,
         "issuer_name_endings": WORDS,
     },
     "metrics.yaml": {"cues": _METRIC_CUE, "founding_before": PATTERN, "founding_after": PATTERN,
@@ -70,7 +70,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "brand_endings": WORDS, "product_endings": WORDS, "platform_endings": WORDS,
         "org_businesses": WORDS, "not_orgs": WORDS, "generic_before_platform": WORDS, "app_stops": WORDS,
         "listed_stops": WORDS, "product_kinds": WORDS, "market_segments": WORDS, "national_prefixes": WORDS,
-        "commissions": WORDS,
+        "commissions": WORDS, "local_office_endings": WORDS,
     },
     "persons.yaml": {
         "surnames": WORDS, "compound_surnames": WORDS, "titles": WORDS, "after_name": WORDS,
