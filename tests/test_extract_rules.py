@@ -212,6 +212,24 @@ def test_a_platform_notice_is_not_article_content():
     assert {e.name for e in x.entities} == {"快手月付"}
 
 
+@pytest.mark.parametrize("text", [
+    # a reading list at the page's foot, over several lines
+    "快手月付上线，浙商银行将为其提供资金支持。\n相关阅读：\n青禾贷逾期三个月\n蓝湾金服平台清盘\n",
+    # share and follow prompts before the article, on its line
+    "分享到 微博 微信 扫描二维码关注蓝湾财经 　　快手月付上线，浙商银行将为其提供资金支持。",
+    # side links and a comment box, inline at the end
+    "快手月付上线，浙商银行将为其提供资金支持。 热门搜索 杭州警方通报青禾贷案 为您推荐 微博登录 | QQ登录",
+])
+def test_page_chrome_names_no_entities(text):
+    x, _ = run(text)
+    assert {e.name for e in x.entities} == {"快手月付", "浙商银行股份有限公司"}
+
+
+def test_a_chrome_cue_inside_prose_hides_nothing_after_it():
+    x, _ = run("更多相关新闻，浙商银行为快手月付提供了资金支持。")
+    assert {"快手月付", "浙商银行股份有限公司"} <= {e.name for e in x.entities}
+
+
 @pytest.mark.parametrize(
     "text, name, category",
     [

@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
 
+from kg.extract.chrome import chrome_spans
 from kg.extract.context import Sentence, build_sentences, is_media, split_sentences
 from kg.extract.dating import document_year, issued_before_issuer
 from kg.extract.events import events_in, merge
@@ -132,7 +133,7 @@ def extract_doc(doc, article: Article, models: bool = True) -> Extraction:  # do
     text = doc.user_data.get("kg_text") or doc.text
     registry = load_registry()
     places = place_names(registry)
-    excluded = boilerplate_spans(text)
+    excluded = boilerplate_spans(text) + chrome_spans(text)
     found = [span._.kg_mention for span in doc.spans.get(MENTION_GROUP, ())]
     mentions = [m for m in found if not any(s <= m.start < e for s, e in excluded)]
     linked = link(text, mentions, registry, places)

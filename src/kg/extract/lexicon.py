@@ -63,7 +63,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
     "metrics.yaml": {"cues": _METRIC_CUE, "founding_before": PATTERN, "founding_after": PATTERN,
                      "rate_generic": WORDS, "rate_advice": WORDS, "rate_owned": WORDS},
-    "media.yaml": {"outlet_endings": WORDS},
+    "media.yaml": {"outlet_endings": WORDS, "chrome_cues": WORDS, "chrome_ends": WORDS},
     "common.yaml": {"penalty": WORDS, "renaming_verbs": WORDS, "former_name_cues": WORDS},
     "names.yaml": {
         "left_stops": WORDS, "name_initials": WORDS, "not_brands": WORDS, "not_brand_tags": WORDS,
