@@ -145,6 +145,12 @@ def test_a_penalty_carries_to_the_next_sentence_in_the_paragraph():
     assert given("carried-penalties", "其中，民生银行共收到4张罚单。", names) == set()
 
 
+def test_a_passive_penalty_of_somebody_else_in_its_own_clause_is_not_the_company_s():
+    # 顾某 (no name found) is the one 被证监会处以…; the company earlier in the sentence is not
+    names = {"青禾数据": O, "证监会": R}
+    assert given("passive-penalties", "青禾数据曾想借壳上市，随后，顾某被证监会处以市场禁入。", names) == set()
+
+
 def test_handlers_run_in_order_and_only_where_they_apply():
     one_name = sentence("青松小贷获批。", {"青松小贷": L})
     assert list(relations_of(one_name, Scope(None, None))) == []
