@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kg.nlp import extract_article
-from kg.model import Article
+from kg.model import Article, Evidence
 
 
 def run(text: str, published=None):
@@ -212,6 +212,24 @@ def test_a_platform_notice_is_not_article_content():
     assert {e.name for e in x.entities} == {"快手月付"}
 
 
+@pytest.mark.parametrize("text", [
+    # a reading list at the page's foot, over several lines
+    "快手月付上线，浙商银行将为其提供资金支持。\n相关阅读：\n青禾贷逾期三个月\n蓝湾金服平台清盘\n",
+    # share and follow prompts before the article, on its line
+    "分享到 微博 微信 扫描二维码关注蓝湾财经 　　快手月付上线，浙商银行将为其提供资金支持。",
+    # side links and a comment box, inline at the end
+    "快手月付上线，浙商银行将为其提供资金支持。 热门搜索 杭州警方通报青禾贷案 为您推荐 微博登录 | QQ登录",
+])
+def test_page_chrome_names_no_entities(text):
+    x, _ = run(text)
+    assert {e.name for e in x.entities} == {"快手月付", "浙商银行股份有限公司"}
+
+
+def test_a_chrome_cue_inside_prose_hides_nothing_after_it():
+    x, _ = run("更多相关新闻，浙商银行为快手月付提供了资金支持。")
+    assert {"快手月付", "浙商银行股份有限公司"} <= {e.name for e in x.entities}
+
+
 @pytest.mark.parametrize(
     "text, name, category",
     [
@@ -288,6 +306,55 @@ def test_a_renaming_a_clause_away_is_an_event_dated_at_its_cue():
 def test_a_media_outlet_is_not_the_subject_of_the_figures_it_reports():
     x, names = run("据第一财经报道，2018年5月，米袋计划借款余额6.24亿元。")
     assert all(names[o.subject] != "第一财经" for o in x.observations)
+
+
+def test_a_penalty_is_the_local_office_s_and_dated_by_its_decision_number():
+    """The national regulator's website publishes it; the office after 被 decided it."""
+    x, names = run("银保监会网站公布的行政处罚信息公开表(锡银监罚决字〔2019〕7号)显示，青松银行股份有限公司无锡分行"
+                   "贷款管理不审慎，依据《中华人民共和国银行业监督管理法》第四十六条，被无锡银监分局罚款30万元。")
+    penalties = [(names[e.subject], names[e.object], e.date, e.amount) for e in x.events if e.type == "Penalty"]
+    assert penalties == [("青松银行股份有限公司无锡分行", "无锡银监分局", "2019", 300000)]
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert ("青松银行股份有限公司无锡分行", "penalizedBy", "无锡银监分局") in got
+    assert not [e for e in x.events if e.type == "RegulationIssued"]  # the law is cited, not issued
+
+
+def test_the_classifier_does_not_add_another_authority_where_a_rule_named_one():
+    from kg.extract import rules_name_the_authority
+    from kg.model import Relation
+
+    ev = Evidence(0, 1, "x")
+    rule = Relation("bank", "penalizedBy", "local-office", ev)
+    guess = Relation("bank", "penalizedBy", "national", ev, source="model", confidence=0.9)
+    other = Relation("lender", "penalizedBy", "national", ev, source="model", confidence=0.9)
+    assert rules_name_the_authority([rule, guess, other]) == [rule, other]
+
+
+@pytest.mark.parametrize("text, rates", [
+    ("2019年，青松金服的借款年化利率为18%。", [18]),
+    ("2019年，青松金服推出新品，其参考利率为6.5%。", [6.5]),
+    ("2019年，青松金服的产品分为活期和定期两种，活期计划年化收益率为6.9%。", [6.9]),  # its products
+    ("2019年，青松金服称定期存款利率为1.75%，建议储户比较后再存。", []),
+    ("2019年，青松金服上线新功能；建议年轻人把闲钱存定期，三年期利率为2.75%。", []),
+    ("2019年，青松金服发布新品。市场上一年期年化利率约为2.1%，建议多比较。", []),
+])
+def test_an_interest_rate_is_the_companys_only_where_the_sentence_says_so(text, rates):
+    x, _ = run(text)
+    assert sorted(o.value for o in x.observations if o.metric == "InterestRate") == rates
+
+
+@pytest.mark.parametrize("text, issued", [
+    ("2003年12月，银保监会颁布了《中华人民共和国银行业监督管理法》。", False),  # a year in the text
+    ("银保监会印发《关于小额贷款公司试点的指导意见》。", False),  # the registry's year of the rule
+    ("银保监会出台《2009年消费金融公司试点管理办法》。", False),  # a year in the title
+    ("2020年7月，银保监会发布了《商业银行互联网贷款管理暂行办法》。", True),
+])
+def test_a_rule_is_not_issued_by_a_body_set_up_after_it(text, issued):
+    x, names = run(text)
+    got = {(names[r.subject], names[r.object]) for r in x.relations if r.predicate == "issuedBy"}
+    got |= {(names[e.subject], names[e.object]) for e in x.events if e.type == "RegulationIssued"}
+    assert bool(got) == issued
+    assert all(issuer == "中国银行保险监督管理委员会" for _, issuer in got)
 
 
 def test_a_document_number_names_the_same_regulation():
@@ -386,11 +453,18 @@ def test_founders_listed_without_the_company_in_their_sentence_invest_in_the_par
     assert ("青松资本", "shareholderOf", "青松消费金融股份有限公司") in got
 
 
-def test_registered_capital_without_a_change_is_as_of_the_articles_year():
+@pytest.mark.parametrize("text, metric, value", [
+    ("青松消费金融股份有限公司成立于2015年8月3日，注册资本5000万元。", "RegisteredCapital", 50000000),
+    ("青松金服上线于2016年4月，累计成交额8.12亿元。", "LoanIssuance", 812000000),
+    ("青松金服成立于2011年6月，待偿余额为37.5亿元。", "LoanBalance", 3750000000),
+    ("青松金服于2013年9月正式上线，累计借贷金额21亿元。", "LoanIssuance", 2100000000),
+])
+def test_a_founding_date_does_not_date_an_as_of_figure(text, metric, value):
+    """成立于/上线于 dates the founding: the capital, balance or cumulative total is as of the article."""
     from datetime import date
 
-    x, _ = run("青松消费金融股份有限公司成立于2015年8月3日，注册资本5000万元。", published=date(2019, 5, 1))
-    assert [(o.metric, o.value, o.period) for o in x.observations] == [("RegisteredCapital", 50000000, "2019")]
+    x, _ = run(text, published=date(2019, 5, 1))
+    assert [(o.metric, o.value, o.period) for o in x.observations] == [(metric, value, "2019")]
 
 
 @pytest.mark.parametrize("text", [

@@ -27,6 +27,8 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("persons", "王青松表示，将继续投入。", ("王青松", "Person")),
     ("authorities", "安顺市地方金融监督管理局发文。", ("安顺市地方金融监督管理局", "Regulator")),
     ("authorities", "中国人民银行上海分行发布通知。", ("中国人民银行上海分行", "Regulator")),
+    ("authorities", "青松银行被无锡银监分局罚款。", ("无锡银监分局", "Regulator")),
+    ("authorities", "中国银保监会无锡监管分局开出罚单。", ("中国银保监会无锡监管分局", "Regulator")),
     ("legal-names", "近日，深圳星河网络小额贷款有限公司获得批复。", ("深圳星河网络小额贷款有限公司", "Lender")),
     ("legal-names", "由杭州云帆科技有限公司作为签约主体。", ("杭州云帆科技有限公司", "Organization")),
     ("associations", "北京市互联网金融行业协会发布倡议。", ("北京市互联网金融行业协会", "Organization")),

@@ -112,6 +112,8 @@ PLATFORM = entity("青禾贷", P2P)
      ("上海青禾网络科技有限公司", "operates", "青禾贷")),
     ("pronoun-penalties", "青松小贷存在违规，上海金融局对其处以罚款。", {"青松小贷": L, "上海金融局": R}, None,
      ("青松小贷", "penalizedBy", "上海金融局")),
+    ("passive-penalties", "青松银行无锡分行贷款管理不审慎，依据《商业银行法》第七十三条，被无锡银监分局罚款30万元。",
+     {"青松银行无锡分行": B, "商业银行法": G, "无锡银监分局": R}, None, ("青松银行无锡分行", "penalizedBy", "无锡银监分局")),
     ("custody", "青禾贷上线浙商银行存管。", {"青禾贷": P2P, "浙商银行": B}, None, ("青禾贷", "partnerOf", "浙商银行")),
     ("custody", "资金由浙商银行存管。", {"浙商银行": B}, PLATFORM, ("青禾贷", "partnerOf", "浙商银行")),
     ("topic-operator", "该平台隶属于上海青禾网络科技有限公司。", {"上海青禾网络科技有限公司": O}, PLATFORM,
@@ -141,6 +143,12 @@ def test_a_penalty_carries_to_the_next_sentence_in_the_paragraph():
     assert given("carried-penalties", "其中，民生银行共收到4张罚单。", names, previous=previous) == {
         ("民生银行", "penalizedBy", "银保监会")}
     assert given("carried-penalties", "其中，民生银行共收到4张罚单。", names) == set()
+
+
+def test_a_passive_penalty_of_somebody_else_in_its_own_clause_is_not_the_company_s():
+    # 顾某 (no name found) is the one 被证监会处以…; the company earlier in the sentence is not
+    names = {"青禾数据": O, "证监会": R}
+    assert given("passive-penalties", "青禾数据曾想借壳上市，随后，顾某被证监会处以市场禁入。", names) == set()
 
 
 def test_handlers_run_in_order_and_only_where_they_apply():

@@ -10,8 +10,9 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
 
+from kg.extract.chrome import chrome_spans
 from kg.extract.context import Sentence, build_sentences, is_media, split_sentences
-from kg.extract.dating import document_year
+from kg.extract.dating import document_year, issued_before_issuer
 from kg.extract.events import events_in, merge
 from kg.extract.linking import link
 from kg.extract.names import place_names
@@ -107,11 +108,32 @@ def entity_sources(entities, mention_entity) -> tuple[Entity, ...]:
                          "model" if found_by.get(e.id) == {MODEL_SOURCE} else "rule") for e in entities)
 
 
+def without_anachronisms(relations, events, by_id: dict[str, Entity], registry):
+    """A rule is not issued by a body set up after it (《银行业监督管理法》, 2003, by 银保监会, 2018):
+    such an issuedBy or RegulationIssued names the successor of the real issuer, so it is left out."""
+    def impossible(regulation: str, issuer: str | None, text: str) -> bool:
+        if regulation not in by_id or issuer not in by_id:
+            return False
+        return issued_before_issuer(by_id[regulation], by_id[issuer], registry, text)
+
+    relations = [r for r in relations if not (r.predicate == "issuedBy" and impossible(r.subject, r.object, r.evidence.text))]
+    events = [e for e in events if not (e.type == "RegulationIssued" and impossible(e.subject, e.object, e.evidence.text))]
+    return relations, events
+
+
+def rules_name_the_authority(relations: list) -> list:
+    """Where a rule read who penalised a company (被徐州银监分局罚款), the classifier's guess of
+    another authority for it (the national regulator the sentence also names) is left out."""
+    by_rule = {r.subject for r in relations if r.predicate == "penalizedBy" and r.source != MODEL_SOURCE}
+    return [r for r in relations if not (r.predicate == "penalizedBy" and r.source == MODEL_SOURCE
+                                         and r.subject in by_rule)]
+
+
 def extract_doc(doc, article: Article, models: bool = True) -> Extraction:  # doc: spacy.tokens.Doc
     text = doc.user_data.get("kg_text") or doc.text
     registry = load_registry()
     places = place_names(registry)
-    excluded = boilerplate_spans(text)
+    excluded = boilerplate_spans(text) + chrome_spans(text)
     found = [span._.kg_mention for span in doc.spans.get(MENTION_GROUP, ())]
     mentions = [m for m in found if not any(s <= m.start < e for s, e in excluded)]
     linked = link(text, mentions, registry, places)
@@ -131,8 +153,10 @@ def extract_doc(doc, article: Article, models: bool = True) -> Extraction:  # do
     relations += name_relations(linked.entities, first_evidence)
     if models:  # the classifier reads only pairs that no rule related, either way round
         relations += model_relations(with_topics, {(r.subject, r.object) for r in relations})
+        relations = rules_name_the_authority(relations)
 
     events = merge(e for s in sentences for e in events_in(s))
+    relations, events = without_anachronisms(relations, events, by_id, registry)
     # a market is there to carry statistics: one the article gives no figure for is no entity
     observed = {o.subject for o in observations}
     idle = {e.id for e in linked.entities if e.category == "Market" and e.id not in observed}

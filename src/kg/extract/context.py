@@ -77,12 +77,15 @@ class Sentence:
     def period_at(self, offset: int) -> str:
         """The time in force at an offset: the last time expression before it in the sentence, else
         the first one after it in the sentence (净利润7亿元 5月15日公告), else the carried one."""
+        timex = self.timex_at(offset)
+        return timex.period if timex is not None else self.period_before
+
+    def timex_at(self, offset: int) -> Timex | None:
+        """The sentence's own time expression that `period_at` reads, if there is one."""
         before = [t for t in self.timexes if t.start <= offset]
         if before:
-            return before[-1].period
-        if self.timexes:
-            return self.timexes[0].period
-        return self.period_before
+            return before[-1]
+        return self.timexes[0] if self.timexes else None
 
     def slots_of(self, *categories: str) -> list[Slot]:
         return [s for s in self.slots if s.entity.category in categories]

@@ -56,3 +56,27 @@ def document_year(text: str, entities: Iterable[Entity] = (), registry: Registry
     if registry is not None:
         years += [y for e in entities if (y := since_year(e, registry)) is not None]
     return max(years)
+
+
+def regulation_year(regulation: Entity, registry: Registry) -> int | None:
+    """The year a rule was made: the registry's `since`, else the earliest year in its title
+    (《2018年…办法》, …（2003年）)."""
+    since = since_year(regulation, registry)
+    if since is not None:
+        return since
+    years = [int(m.group(1)) for m in _YEAR.finditer(regulation.name)]
+    return min(years) if years else None
+
+
+def issued_before_issuer(regulation: Entity, issuer: Entity, registry: Registry, evidence_text: str) -> bool:
+    """Could `issuer` not have issued `regulation`, because the body came into being later than
+    the rule (银保监会, 2018, and a law of 2003)? The rule's year is the registry's or its title's,
+    else the latest year the sentence names, which dates the issuance at the latest."""
+    founded = since_year(issuer, registry)
+    if founded is None:
+        return False
+    year = regulation_year(regulation, registry)
+    if year is None:
+        named = [int(m.group(1)) for m in _YEAR.finditer(evidence_text)]
+        year = max(named) if named else None
+    return year is not None and year < founded

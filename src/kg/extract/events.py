@@ -9,6 +9,8 @@ from dataclasses import replace
 
 from kg.extract.context import Sentence, Slot, is_media
 from kg.extract.lexicon import alternation, pattern, words
+from kg.extract.names.declared import DOCUMENT_NUMBER
+from kg.extract.relations.penalties import passive_authority
 from kg.model import COMPANY, Event
 
 LICENSE_GRANTED = re.compile(pattern("events", "license_granted"))
@@ -19,6 +21,7 @@ AFTER = re.compile(r"(?:增至|增加至|增长至|提升至|提高至|变更为
 PENALTY = re.compile(alternation(words("common", "penalty")))
 ISSUED = re.compile(alternation(words("events", "issued")))
 EFFECTIVE = re.compile(pattern("events", "effective"))
+CITED = re.compile(pattern("events", "cited_before"))
 _ACQUISITION = re.compile(
     r"\ue000(\d+)\ue001(?:(?!由|被|遭|关于|召开|参与)[^\ue000\ue001。；;！？，,]){0,20}?"
     rf"({alternation(words('events', 'acquired'))})"
@@ -105,8 +108,15 @@ def _penalties(sentence: Sentence) -> Iterator[Event]:
     if m and regulators and companies:
         at = sentence.start + m.start()
         fine = next((q.value for q in sentence.quantities if q.kind == "money"), None)
+        authority = passive_authority(sentence) or _nearest(regulators, at).entity
         yield Event("Penalty", _nearest(companies, at).entity.id, sentence.evidence,
-                    _nearest(regulators, at).entity.id, _date(sentence, at), amount=fine)
+                    authority.id, _date(sentence, at) or _decision_year(sentence), amount=fine)
+
+
+def _decision_year(sentence: Sentence) -> str:
+    """A penalty decision undated in its sentence is dated by its number's year (徐银监罚决字〔2018〕4号)."""
+    m = DOCUMENT_NUMBER.search(sentence.text)
+    return re.search(r"\d{4}", m.group(0)).group(0) if m else ""
 
 
 def _regulations(sentence: Sentence) -> Iterator[Event]:
@@ -116,7 +126,8 @@ def _regulations(sentence: Sentence) -> Iterator[Event]:
         s for s in sentence.slots_of("Organization") if s.entity.name.endswith(_ISSUER_NAMES)]
     for regulation in sentence.slots_of("Regulation"):
         m = ISSUED.search(text)
-        if m and issuers:
+        cited = CITED.search(text[max(0, regulation.start - base - 6): regulation.start - base].rstrip("《"))
+        if m and issuers and not cited:
             yield Event("RegulationIssued", regulation.entity.id, sentence.evidence,
                         _nearest(issuers, regulation.start).entity.id, _date(sentence, base + m.start()))
         m = EFFECTIVE.search(text, regulation.end - base)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.extract.context import Sentence, is_media
-from kg.extract.lexicon import table
+from kg.extract.lexicon import alternation, pattern, table, words
 from kg.extract.quantities import CN_NUMBER, Quantity, parse_number
 from kg.model import Entity, Observation
 
@@ -101,6 +101,53 @@ def _bare_amount(q: Quantity, cue: "_Cue", written: str) -> bool:
     return cue.metric in _MONEY_METRICS and q.kind == "number" and written.rstrip().endswith(("万", "亿"))
 
 
+_FOUNDING_BEFORE = re.compile(pattern("metrics", "founding_before"))
+_FOUNDING_AFTER = re.compile(pattern("metrics", "founding_after"))
+
+
+def _founding_dated(sentence: Sentence, at: int) -> bool:
+    """Is the time in force at `at` the date a company was founded or went online? It dates the
+    founding only, never a cumulative or as-of figure stated with it (上线于2015年8月，累计成交额…)."""
+    timex = sentence.timex_at(at)
+    if timex is None:
+        return False
+    before = sentence.text[max(0, timex.start - sentence.start - 8): timex.start - sentence.start]
+    return bool(_FOUNDING_BEFORE.search(before) or _FOUNDING_AFTER.match(sentence.text[timex.end - sentence.start:]))
+
+
+def _period(sentence: Sentence, at: int, cue: _Cue, as_of: str | None) -> str | None:
+    """The period of the figure at `at`: the time in force there, except that a founding date or
+    a capital stated without a change is the article's own time (`as_of`), or none if undated."""
+    if cue.metric == "RegisteredCapital" and as_of and not _CAPITAL_CHANGE.search(sentence.text):
+        return as_of
+    if _founding_dated(sentence, at):
+        return as_of
+    return sentence.period_at(at) or None
+
+
+_RATE_GENERIC = re.compile(alternation(words("metrics", "rate_generic")))
+_RATE_ADVICE = re.compile(alternation(words("metrics", "rate_advice")))
+_RATE_OWNED = re.compile(alternation(words("metrics", "rate_owned")))
+_CLAUSE = re.compile(r"[，,。；;：:！？!?]")
+
+
+def _rate_is_the_subjects(sentence: Sentence, cue: _Cue, subject: Entity) -> bool:
+    """Is the rate the company's own (its loan's or product's)? A savings rate (定期存款利率) is the
+    market's; a tip to the reader (建议…) speaks of nobody's rate unless the company is named in the
+    rate's own clause; a rate in a sentence that does not name the company needs a word tying it to
+    the company in force (其, 该平台, 借款利率)."""
+    rel = cue.start - sentence.start
+    clause_start = max((m.end() for m in _CLAUSE.finditer(sentence.text, 0, rel)), default=0)
+    clause = sentence.text[clause_start: cue.end - sentence.start]
+    if _RATE_GENERIC.search(clause):
+        return False
+    named = [s for s in sentence.slots if s.entity.id == subject.id]
+    in_clause = any(clause_start <= s.start - sentence.start < rel for s in named)
+    if _RATE_ADVICE.search(sentence.text) and not in_clause:
+        return False
+    return bool(named) or bool(_RATE_OWNED.search(sentence.text[:cue.end - sentence.start]))
+
+
 def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | None = None) -> Iterator[Observation]:
     """`as_of` is the article's own time (publication year, else the latest year it names): a
     registered capital stated without a change is the capital as of then, not as of a founding
@@ -134,13 +181,11 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
         if cue.metric in ("Users", "DAU", "MAU", "MonthlyBuyers") and not (
                 q.unit_text in _PEOPLE_UNITS or q.value >= 1000):
             continue  # 2群, 3次: not a number of people
-        period = sentence.period_at(q.start)
-        if cue.metric == "RegisteredCapital" and as_of and not _CAPITAL_CHANGE.search(text):
-            period = as_of
+        period = _period(sentence, q.start, cue, as_of)
         if not period:
             continue
         subject = _subject(sentence, cue.start, fallback)
-        if subject is None:
+        if subject is None or (cue.metric == "InterestRate" and not _rate_is_the_subjects(sentence, cue, subject)):
             continue
         value = q.value
         if cue.metric == "NetProfit" and ("亏损" in text[cue.start - base: q.start - base]):

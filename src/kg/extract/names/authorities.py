@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from kg.extract.lexicon import words
+from kg.extract.lexicon import alternation, words
 from kg.extract.names.base import CJK, Context, Mention, is_place_run, place_regex, word_tags
 
 
 _AUTHORITY = re.compile(
-    r"(?:地方)?金融(?:监督)?管理局|金融工作(?:办公室|局)|金融办|银保监局|银监局|证监局|金融监管局|监管局"
+    alternation(words("names", "local_office_endings")) + r"|(?:地方)?金融(?:监督)?管理局|金融工作(?:办公室|局)|金融办|银保监局|银监局|证监局|金融监管局|监管局"
     rf"|公安(?:局|厅)(?:[{CJK}]{{2,4}}分局)?|市场监督管理局|市场监管局|(?:第[一二三四五六七八九十]+)?(?:中级|高级)?人民法院"
     r"|人民检察院|打非办|金融稳定局"
 )
@@ -55,7 +55,7 @@ def find_regulators(text: str, ctx: Context) -> Iterator[Mention]:
             start -= len(national)
         # 银监会浙江监管局, 中国证监会北京监管局: the commission's office in that place is one body
         parent = next((p for p in _COMMISSIONS if text.startswith(p, start - len(p))), None)
-        if parent is not None and text[m.start():m.end()].endswith("监管局"):
+        if parent is not None and text[m.start():m.end()].endswith(("监管局", "监管分局")):
             start -= len(parent)
         name = text[start:m.end()]
         kind = "Court" if name.endswith(("法院", "检察院")) else None

@@ -18,7 +18,7 @@ from kg.extract.relations.custody import custody_partners
 from kg.extract.relations.from_names import name_relations
 from kg.extract.relations.lists import list_members, named_investor
 from kg.extract.relations.operators import belongs_to, bracketed_operators, named_operators, platform_cities, run_by
-from kg.extract.relations.penalties import carried_penalties
+from kg.extract.relations.penalties import carried_penalties, passive_penalties
 from kg.extract.relations.rules import rule_relations
 from kg.extract.relations.topic import pronoun_penalties, topic_operator, topic_partners
 from kg.model import Relation
@@ -46,6 +46,7 @@ class Step(NamedTuple):
 HANDLERS: tuple[Step, ...] = (
     Step("rules", _two_names, rule_relations),
     Step("carried-penalties", _always, carried_penalties),
+    Step("passive-penalties", _two_names, passive_penalties),
     Step("controllers", _two_names_or_topic, controllers),
     Step("lists", _two_names_or_topic, list_members),
     Step("stakes", _two_names_or_topic, stake_holdings),
