@@ -10,11 +10,11 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.errors import QueryError
 from kg.iri import ONTOLOGY
+from kg.schema import CATEGORY_TABLE
 from kg.store import Store, Table
 
 # the most specific top category wins when inference adds super-classes (Lender ⊑ Organization)
-CATEGORY_ORDER = ("Lender", "Platform", "Regulator", "Regulation", "Product", "Place", "Person", "Market",
-                  "Organization")
+CATEGORY_ORDER = tuple(c.key for c in CATEGORY_TABLE)
 MAX_EVIDENCE = 5
 
 _PREFIXES = f"""PREFIX kg: <{ONTOLOGY}>

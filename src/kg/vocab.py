@@ -12,6 +12,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from kg.iri import ONTOLOGY
+from kg.schema import UNIT_TABLE
 
 
 class KG(DefinedNamespace):
@@ -144,7 +145,7 @@ class KG(DefinedNamespace):
     amount: URIRef
 
 
-UNIT_TERMS = {"CNY": KG.CNY, "count": KG.Count, "percent": KG.Percent, "rank": KG.Rank}
+UNIT_TERMS = {unit: KG[term] for unit, term in UNIT_TABLE.items()}
 
 
 def ontology_bytes() -> bytes:
