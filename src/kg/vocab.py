@@ -69,6 +69,7 @@ class KG(DefinedNamespace):
     Mention: URIRef
     RelationStatement: URIRef
     ExtractionActivity: URIRef
+    CuratedRegistry: URIRef
     outlet: URIRef
     sourceUrl: URIRef
     contentHash: URIRef
