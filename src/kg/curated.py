@@ -42,9 +42,7 @@ def curated_facts(registry: Registry) -> Iterator[tuple[str, str, str]]:
 
 def _describe(g: Graph, e: RegistryEntry) -> URIRef:
     node = URIRef(iri.entity_iri(registry_key=e.key))
-    g.add((node, RDF.type, KG[e.category]))
-    if e.kind and e.kind != e.category:
-        g.add((node, RDF.type, KG[e.kind]))
+    g.add((node, RDF.type, KG[e.category]))  # finer kinds stay the articles' (and inference's) business
     g.add((node, SKOS.prefLabel, Literal(e.name, lang="zh")))
     if e.name_en:
         g.add((node, SKOS.prefLabel, Literal(e.name_en, lang="en")))
