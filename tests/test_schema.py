@@ -122,3 +122,15 @@ def test_pages_style_and_order_every_category():
     assert set(network_page._group_options()) == set(CATEGORY_STYLES)
     assert network.CATEGORY_ORDER[-1] == "Organization" and set(network.CATEGORY_ORDER) == set(model.CATEGORIES)
     assert PREDICATE_LABELS == {p.key: (p.zh, p.en) for p in PREDICATE_TABLE}
+
+
+def test_the_entities_query_lists_every_category_in_the_declared_order():
+    from kg.query import canned_queries
+
+    text = canned_queries()["entities"].sparql()
+    values = re.search(r"VALUES \?cat \{([^}]*)\}", text).group(1).split()
+    assert {v.removeprefix("kg:") for v in values} == set(model.CATEGORIES)
+    chain = re.findall(r'CONTAINS\(\?cats, "(\w+)"\)', text) + ["Organization"]  # the last is the fallback
+    assert chain == list(network.CATEGORY_ORDER)
+    header = canned_queries()["entities"].params[0]
+    assert header.name == "category"
