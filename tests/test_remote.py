@@ -26,7 +26,7 @@ pytestmark = [
 KG = "https://w3id.org/fintech-kg/ontology#"
 PARAMS = {  # a value for each canned query's parameter that matches something in the sample
     "category": "Lender", "entity_name": "快手", "place_name": "广州", "owner_name": "快手",
-    "found_by": "rule", "min_confidence": "0.5",
+    "found_by": "rule", "min_confidence": "0.5", "only": "curated",
 }
 
 
@@ -114,6 +114,24 @@ def test_rebuild_after_edit(built):
     assert Literal("快手小贷注册资本翻倍", lang="zh") in series
     articles = [g for g in remote.graph_names() if g.startswith(iri.GRAPH + "article/")]
     assert len(articles) == len(ids)
+
+
+def test_registry_graph_on_the_server_is_replaced_when_the_registry_changes(built, tmp_path):
+    from kg.curated import curated_facts, recorded_fingerprint
+    from kg.registry import default_registry_path, load_registry
+
+    remote, corpus, _ = built
+    shipped = load_registry()
+    assert recorded_fingerprint(remote) == shipped.fingerprint()
+    assert not build(corpus, remote).curated  # unchanged registry: left alone
+    edited = tmp_path / "registry.yaml"
+    edited.write_text(default_registry_path().read_text(encoding="utf-8").replace(
+        "    located_in: china\n", "", 1), encoding="utf-8")
+    changed = load_registry(edited)
+    report = build(corpus, remote, registry=changed)
+    assert report.curated and recorded_fingerprint(remote) == changed.fingerprint()
+    assert report.totals["curated"] == len(list(curated_facts(changed))) == len(list(curated_facts(shipped))) - 1
+    assert build(corpus, remote).curated  # and back to the shipped registry
 
 
 def test_round_trip_terms(server):

@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import PROV
 
 from kg import iri
 from kg.corpus import iter_corpus, remove_interrupted_writes
+from kg.curated import load_registry_graph
 from kg.errors import CorpusError, KgError
 from kg.model import Article, Extraction
+from kg.registry import Registry, load_registry
 from kg.store import Store
 from kg.vocab import KG, ontology_bytes, ontology_graph
 
@@ -31,8 +34,9 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (article or file, reason)
     removed: list[str] = field(default_factory=list)
-    totals: dict[str, int] = field(default_factory=dict)  # entities, relations, observations, events
+    totals: dict[str, int] = field(default_factory=dict)  # entities, relations, curated, observations, events
     inferred: int | None = None
+    curated: bool = False  # the registry graph was (re)written: the registry changed
     store: str = ""
 
     @property
@@ -85,13 +89,15 @@ def _extract_all(articles: list[Article], jobs: int) -> Iterable[tuple[Article, 
 
 
 def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = False,
-          progress: Progress | None = None, infer: bool = False) -> BuildReport:
+          progress: Progress | None = None, infer: bool = False, registry: Registry | None = None) -> BuildReport:
+    """``registry``: whose curated facts fill the registry graph (default: the shipped one, as extraction uses)."""
     from kg.extract import extractor_version
     from kg.rdf import facts_to_graph
 
     report = BuildReport(store=store.location)
     version = extractor_version()
     _load_ontology(store)
+    report.curated = load_registry_graph(store, registry or load_registry())
     recorded = recorded_versions(store)
     remove_interrupted_writes(corpus_dir)
 
@@ -147,7 +153,8 @@ def totals(store: Store) -> dict[str, int]:
     for name, pattern in (
         ("articles", f"?x a {KG.Article.n3()}"),
         ("entities", f"?x {KG.mentionedIn.n3()} ?a"),
-        ("relations", f"?x a {KG.RelationStatement.n3()}"),
+        ("relations", f"?x a {KG.RelationStatement.n3()} ; {PROV.wasDerivedFrom.n3()}/a {KG.Sentence.n3()}"),
+        ("curated", f"?x a {KG.RelationStatement.n3()} ; {PROV.wasDerivedFrom.n3()}/a {KG.CuratedRegistry.n3()}"),
         ("observations", f"?x a {KG.Observation.n3()}"),
         ("events", f"?x {KG.eventSubject.n3()} ?s"),
     ):

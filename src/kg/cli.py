@@ -173,7 +173,8 @@ def _summary(report, settings: Settings, page_dir) -> str:
         lines.append(f"  failed {where}: {reason}")
     lines.append(f"graph: {t.get('articles', 0)} articles, {t.get('entities', 0)} entities, "
                  f"{t.get('relations', 0)} relations, {t.get('observations', 0)} observations, "
-                 f"{t.get('events', 0)} events")
+                 f"{t.get('events', 0)} events; {t.get('curated', 0)} curated relations from the registry"
+                 + (" (rewritten: the registry changed)" if report.curated else ""))
     if report.inferred is not None:
         lines.append(f"inference: {report.inferred} triples in the inferred graph")
     lines.append(f"store: {report.store}")

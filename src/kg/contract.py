@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from kg.model import Evidence, Extraction
+from kg.schema import CATEGORY_TABLE
 
-# The contract has no Market category; a market is an organised group of organisations there.
-CONTRACT_CATEGORY = {"Market": "Organization"}
+# Our category → the contract's, where they differ (kg.schema declares both).
+CONTRACT_CATEGORY = {c.key: c.contract for c in CATEGORY_TABLE if c.contract != c.key}
 
 
 def _evidence(e: Evidence) -> dict[str, Any]:

@@ -13,6 +13,7 @@ ID = BASE + "id/"
 GRAPH = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 INFERRED_GRAPH = GRAPH + "inferred"
+REGISTRY_GRAPH = GRAPH + "registry"  # the registry's curated relations (kg.curated)
 
 _SPACES = re.compile(r"\s+")
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

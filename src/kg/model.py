@@ -10,23 +10,15 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-# The contract's vocabularies (../shared/eval/CONTRACT.md); the ontology has a term for each.
-CATEGORIES = ("Lender", "Platform", "Regulator", "Regulation", "Product", "Place", "Organization", "Person", "Market")
-COMPANY = ("Lender", "Platform", "Organization")  # the categories that own, invest, partner and are fined
-PREDICATES = (
-    "subsidiaryOf", "shareholderOf", "operates", "partnerOf", "locatedIn",
-    "issuedBy", "penalizedBy", "acquired", "renamedTo",
-)
-METRICS = (
-    "RegisteredCapital", "LoanBalance", "LoanIssuance", "Revenue", "NetProfit", "TotalAssets",
-    "CompanyCount", "GMV", "DAU", "MAU", "MonthlyBuyers", "Users", "InterestRate", "PenaltyAmount",
-    "LoanBalanceRank", "LoanIssuanceRank", "RevenueRank", "NetProfitRank",
-)
-EVENT_TYPES = (
-    "LicenseGranted", "LicenseRevoked", "CapitalIncrease", "Penalty", "RegulationIssued",
-    "RegulationEffective", "Acquisition", "Renaming",
-)
-UNITS = ("CNY", "count", "percent", "rank")
+from kg import schema
+
+# The contract's vocabularies, declared once in kg.schema (the ontology has a term for each).
+CATEGORIES = tuple(c.key for c in schema.CATEGORY_TABLE)
+COMPANY = tuple(c.key for c in schema.CATEGORY_TABLE if c.company)  # they own, invest, partner and are fined
+PREDICATES = tuple(p.key for p in schema.PREDICATE_TABLE)
+METRICS = tuple(m.key for m in schema.METRIC_TABLE)
+EVENT_TYPES = schema.EVENT_TYPES
+UNITS = tuple(schema.UNIT_TABLE)
 # How a statement or a name was found: curated registry, hand-written rule, trained model.
 SOURCES = ("registry", "rule", "model")
 

@@ -10,11 +10,11 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.errors import QueryError
 from kg.iri import ONTOLOGY
+from kg.schema import CATEGORY_TABLE
 from kg.store import Store, Table
 
 # the most specific top category wins when inference adds super-classes (Lender ⊑ Organization)
-CATEGORY_ORDER = ("Lender", "Platform", "Regulator", "Regulation", "Product", "Place", "Person", "Market",
-                  "Organization")
+CATEGORY_ORDER = tuple(c.key for c in CATEGORY_TABLE)
 MAX_EVIDENCE = 5
 
 _PREFIXES = f"""PREFIX kg: <{ONTOLOGY}>
@@ -53,6 +53,15 @@ SELECT ?p ?zh ?en WHERE {
 }
 """
 
+CURATED = _PREFIXES + """
+SELECT ?s ?p ?o ?sName ?oName WHERE {
+  ?st a kg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+      prov:wasDerivedFrom/a kg:CuratedRegistry .
+  OPTIONAL { ?s skos:prefLabel ?sName . FILTER(LANG(?sName) = "zh") }
+  OPTIONAL { ?o skos:prefLabel ?oName . FILTER(LANG(?oName) = "zh") }
+}
+"""
+
 ENTITY_EVIDENCE = _PREFIXES + """
 SELECT ?e ?text ?title WHERE {
   { ?x kg:observedEntity ?e } UNION { ?x kg:eventSubject ?e }
@@ -71,6 +80,21 @@ def predicate_labels(store: Store) -> dict[str, tuple[str, str]]:
     for p, zh, en in store.select(PREDICATE_LABELS).rows:
         out[_local(p)] = (str(zh) if zh else _local(p), str(en) if en else _local(p))
     return out
+
+
+def curated_relations(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Entity IRI → the registry's curated relations it takes part in (the registry graph), each as
+    ``predicate``, ``outgoing`` (the entity is the subject), ``other`` (IRI) and ``other_label``."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s, p, o, s_name, o_name in store.select(CURATED).rows:
+        predicate = _local(p)
+        out[str(s)].append({"predicate": predicate, "outgoing": True, "other": str(o),
+                            "other_label": str(o_name or o)})
+        out[str(o)].append({"predicate": predicate, "outgoing": False, "other": str(s),
+                            "other_label": str(s_name or s)})
+    for rows in out.values():
+        rows.sort(key=lambda r: (r["predicate"], not r["outgoing"], r["other_label"]))
+    return dict(out)
 
 
 def entity_graph(store: Store) -> nx.MultiDiGraph:

@@ -11,7 +11,7 @@ import networkx as nx
 
 from kg.files import folder_lock, remove_leftovers
 from kg.iri import slug
-from kg.network import entity_graph, graph_from_result, neighbourhood
+from kg.network import curated_relations, entity_graph, graph_from_result, neighbourhood
 from kg.query import cell, run
 from kg.store import Store
 
@@ -60,6 +60,11 @@ def _facts(store: Store, iri: str) -> list[dict[str, Any]]:
     return facts
 
 
+def _linked(rows: list[dict[str, Any]], graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """Curated relations with a link to the other entity's page when it has one."""
+    return [{**r, "url": f"../{entity_href(r['other'])}" if r["other"] in graph else None} for r in rows]
+
+
 def write_site(store: Store, out_dir: str | Path) -> Path:
     """Every page for the store's graph; returns the folder. Links between pages are relative.
 
@@ -89,12 +94,14 @@ def _write_pages(store: Store, out: Path) -> set[Path]:
     entity_graph_for_pages = graph.copy()
     for node in graph.nodes:  # links from an entity page are relative to entity/
         entity_graph_for_pages.nodes[node]["url"] = f"../{entity_href(node)}"
+    curated = curated_relations(store)
     for node, attrs in graph.nodes(data=True):
         written.add(write_entity_page(
             out / entity_href(node),
             entity={**attrs, "iri": node, "url": None},
             neighbourhood=neighbourhood(entity_graph_for_pages, node),
             facts=_facts(store, node),
+            curated=_linked(curated.get(node, []), graph),
             links={"总览 Overview": "../index.html", "全图 Network": "../network.html"},
             network_href="../network.html",
         ))

@@ -12,6 +12,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from kg.iri import ONTOLOGY
+from kg.schema import UNIT_TABLE
 
 
 class KG(DefinedNamespace):
@@ -68,6 +69,7 @@ class KG(DefinedNamespace):
     Mention: URIRef
     RelationStatement: URIRef
     ExtractionActivity: URIRef
+    CuratedRegistry: URIRef
     outlet: URIRef
     sourceUrl: URIRef
     contentHash: URIRef
@@ -144,7 +146,7 @@ class KG(DefinedNamespace):
     amount: URIRef
 
 
-UNIT_TERMS = {"CNY": KG.CNY, "count": KG.Count, "percent": KG.Percent, "rank": KG.Rank}
+UNIT_TERMS = {unit: KG[term] for unit, term in UNIT_TABLE.items()}
 
 
 def ontology_bytes() -> bytes:

@@ -310,12 +310,34 @@ def _normalise_series(series: Mapping[str, Any]) -> dict[str, list[tuple[str, fl
     return out
 
 
+def _curated_section(rows: Sequence[Mapping[str, Any]]) -> Markup:
+    """The registry's curated relations: hand-maintained, not read from any article."""
+    body = []
+    for r in rows:
+        zh, en = PREDICATE_LABELS.get(printable_text(r.get("predicate")), (printable_text(r.get("predicate")),) * 2)
+        other = printable_text(r.get("other_label"))
+        href = safe_href(r.get("url"))
+        body.append(tag("tr", [
+            tag("td", "→" if r.get("outgoing") else "←", class_="num"),
+            tag("td", [tag("span", zh), tag("br"), tag("span", en, class_="kg-muted")]),
+            tag("td", tag("a", other, href=href) if href else tag("span", other)),
+        ]))
+    return tag("section", [
+        tag("h2", f"登记资料 / curated（{len(body)}）"),
+        tag("p", "来自人工整理的登记表，并非从文章中抽取。Curated in the registry, not extracted from articles.",
+            class_="kg-muted"),
+        tag("table", [tag("thead", tag("tr", [tag("th", "方向"), tag("th", "关系"), tag("th", "相关实体")])),
+                      tag("tbody", body)], class_="kg-relations kg-curated"),
+    ], class_="kg-curated-facts")
+
+
 def write_entity_page(
     path: str | Path,
     *,
     entity: Mapping[str, Any],
     neighbourhood: nx.MultiDiGraph | None = None,
     facts: Sequence[Mapping[str, Any]] = (),
+    curated: Sequence[Mapping[str, Any]] = (),
     series: Mapping[str, Any] | None = None,
     units: Mapping[str, str] | None = None,
     links: Mapping[str, str] | None = None,
@@ -330,6 +352,8 @@ def write_entity_page(
     network page contract); drawn as a radial SVG plus a relations table.
     ``facts``: rows with ``metric`` or ``type``, ``value``, ``unit``, ``period`` or
     ``date``, ``evidence`` (str, {"text","article"} or a list), ``article``.
+    ``curated``: the registry's relations of the entity, listed apart from extracted ones: rows
+    with ``predicate``, ``outgoing`` (bool), ``other_label`` and an optional ``url``.
     ``series``: ``{metric: [(period, value), …] | {period: value} | [{"period","value"}]}``;
     by default built from ``facts`` rows that have a metric, a numeric value and a period.
     A line chart is drawn for each metric with at least two periods. ``units`` names the
@@ -395,6 +419,9 @@ def write_entity_page(
                 ], class_="kg-relations"),
             ])
         )
+
+    if curated:
+        sections.append(_curated_section(curated))
 
     # metrics
     metric_series = _normalise_series(series) if series is not None else _series_from_facts(facts)
