@@ -15,12 +15,12 @@ from importlib.resources import files
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.model import PREDICATES
 
 # model label → contract category; ORG is refined from the name (legal form, brand shape)
 LABEL_TO_CATEGORY = {"GOV": "Regulator", "LAW": "Regulation", "PRODUCT": "Product", "PLACE": "Place",
                      "PERSON": "Person", "ORG": "Organization"}
-RELATION_PREDICATES = ("subsidiaryOf", "shareholderOf", "operates", "partnerOf", "locatedIn", "issuedBy",
-                       "penalizedBy", "acquired", "renamedTo")
+RELATION_PREDICATES = PREDICATES  # the classifier's classes are the contract's predicates (kg.schema)
 SYMMETRIC = frozenset({"partnerOf"})
 NONE = "NONE"
 CONTEXT = 12  # characters kept before the first and after the second mention of a pair
@@ -162,8 +162,10 @@ def model_mentions(doc, taken: list[tuple[int, int]]) -> list:
 
 # --- relation classifier ----------------------------------------------------------------
 
-# which (subject label, object label) pairs each predicate admits: a class outside this table is
-# not emitted whatever its score (the ontology's domains and ranges, in the model's labels)
+# which (subject label, object label) pairs the classifier may relate by each predicate: a class
+# outside this table is not emitted whatever its score. An extraction policy, not the ontology's
+# domains and ranges (kg.schema): tighter where those are open (issuedBy needs a regulator here),
+# looser where the contract's gold is (a company operates a platform brand, an ORG here too).
 ADMITS = {
     "subsidiaryOf": {("ORG", "ORG")},
     "shareholderOf": {("ORG", "ORG"), ("PERSON", "ORG")},
