@@ -160,3 +160,25 @@ def test_evidence_can_be_filtered_by_how_facts_were_found(built_store, method):
     sure = run(built_store, "evidence", {"min_confidence": "0.99"}).dicts()
     assert all(float(r["confidence"]) >= 0.99 for r in sure)
     assert any(str(r["foundBy"]) == "rule" for r in everything)
+
+
+def test_an_allowed_value_is_matched_ignoring_case(built_store):
+    exact = run(built_store, "entities", {"category": "Lender"}).dicts()
+    assert exact and run(built_store, "entities", {"category": "lender"}).dicts() == exact
+
+
+@pytest.mark.parametrize("query,params,message", [
+    ("entities", {"category": "bank"}, "choose one of Lender, Platform"),
+    ("evidence", {"found_by": "guess"}, "choose one of registry, rule, model"),
+    ("entitys", {}, "did you mean 'entities'"),
+])
+def test_a_wrong_query_name_or_value_says_what_would_do(built_store, query, params, message):
+    with pytest.raises(QueryError, match=message):
+        run(built_store, query, params)
+
+
+def test_a_select_result_refuses_an_rdf_format_and_says_which_fit(built_store):
+    from kg.query import format_result
+
+    with pytest.raises(QueryError, match="table, csv, tsv or json, not turtle"):
+        format_result(run(built_store, "regulations"), "turtle")

@@ -165,3 +165,15 @@ def test_build_writes_the_pages_and_viz_rewrites_them(cli, tmp_path):
     query = cli("viz", "--query", "PREFIX kg: <https://w3id.org/fintech-kg/ontology#> "
                 "CONSTRUCT { ?a kg:subsidiaryOf ?b } WHERE { ?a kg:subsidiaryOf ?b }", "-o", str(tmp_path / "q.html"))
     assert query.exit_code == 0 and (tmp_path / "q.html").is_file()
+
+
+def test_query_list_shows_each_parameter_with_its_allowed_values(cli):
+    out = cli("query", "--list").output
+    assert "-p category=…" in out and "one of Lender, Platform" in out
+    assert "-p min_confidence=…  (decimal)" in out
+
+
+def test_a_wrong_parameter_value_is_refused_before_any_store_is_opened(cli):
+    result = CliRunner().invoke(main, ["query", "entities", "-p", "category=bank"])
+    assert result.exit_code == 2
+    assert "choose one of Lender" in result.output and "no store" not in result.output

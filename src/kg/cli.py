@@ -192,14 +192,16 @@ def _summary(report, settings: Settings, page_dir) -> str:
 @_store_option
 def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bool, store_location) -> None:
     """Run SPARQL: a canned query's name, a .rq file, or the query text."""
-    from kg.query import canned_queries, format_result, run
+    from kg.query import bindings, canned_queries, format_result, resolve, run
 
     if list_queries or not query:
         for name, q in canned_queries().items():
-            args = " ".join(f"[-p {p.name}=…]" for p in q.params)
-            click.echo(f"{name:<20} {q.title}. {args}")
+            click.echo(f"{name:<20} {q.title}.")
+            for p in q.params:
+                click.echo(f"    -p {p.name}=…  ({p.type}) {p.description}")
         return
     bound = dict(_split_param(p) for p in params)
+    bindings(resolve(query), bound)  # a wrong query name or parameter value is said before the store is opened
     settings = Settings.load(store=store_location)
     with _reader(settings) as store:
         click.echo(format_result(run(store, query, bound), fmt))

@@ -4,6 +4,7 @@ as RDF terms (never pasted into the query text); results as a table, CSV, TSV, J
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import unicodedata
@@ -29,6 +30,24 @@ class Param:
     name: str
     type: str
     description: str
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """The values a header declares as "one of A, B, C" (empty: any value of the type)."""
+        m = _ONE_OF.search(self.description)
+        return tuple(v.strip() for v in m.group(1).split(",")) if m else ()
+
+    def checked(self, value: str) -> str:
+        """The value, or the one allowed value it names ignoring case; else a QueryError listing them."""
+        if not self.allowed or value in self.allowed:
+            return value
+        folded = [v for v in self.allowed if v.lower() == value.lower()]
+        if len(folded) == 1:
+            return folded[0]
+        raise QueryError(f"{value!r} is not a value of parameter {self.name}: choose one of {', '.join(self.allowed)}")
+
+
+_ONE_OF = re.compile(r"\bone of ([\w-]+(?:, [\w-]+)+)")
 
 
 @dataclass(frozen=True)
@@ -84,8 +103,10 @@ def resolve(query: str) -> CannedQuery:
             raise QueryError(f"no query file {path}")
         return _parse_header(path.stem, path.read_text(encoding="utf-8"))
     if not re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", query, re.IGNORECASE):
-        names = ", ".join(canned)
-        raise QueryError(f"{query!r} is neither SPARQL, a .rq file, nor a canned query ({names})")
+        close = difflib.get_close_matches(query.strip(), list(canned), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise QueryError(f"{query!r} is neither SPARQL, a .rq file, nor a canned query: {hint}"
+                         f"(canned queries: {', '.join(canned)})")
     return _parse_header("query", query)
 
 
@@ -121,6 +142,8 @@ def bindings(query: CannedQuery, params: dict[str, str]) -> dict[str, Node]:
         if declared and name not in declared:
             known = ", ".join(declared) or "none"
             raise QueryError(f"query {query.name} has no parameter {name!r} (parameters: {known})")
+        if name in declared:
+            value = declared[name].checked(value)
         out[name] = to_term(value, declared[name].type if name in declared else "string")
     return out
 
@@ -207,4 +230,5 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         return buf.getvalue().rstrip("\n")
     if fmt == "json":
         return sparql_json.encode_solutions(result.variables, result.rows, indent=1)
-    raise QueryError(f"unknown format {fmt!r}: choose table, csv, tsv, json or turtle")
+    raise QueryError(f"a SELECT result can be written as table, csv, tsv or json, not {fmt} "
+                     "(turtle, nt and jsonld are for CONSTRUCT and DESCRIBE)")
