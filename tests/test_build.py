@@ -182,3 +182,13 @@ def test_a_select_result_refuses_an_rdf_format_and_says_which_fit(built_store):
 
     with pytest.raises(QueryError, match="table, csv, tsv or json, not turtle"):
         format_result(run(built_store, "regulations"), "turtle")
+
+
+def test_trig_export_and_construct_turtle_use_the_project_prefixes(built_store):
+    from kg.query import format_result
+
+    trig = built_store.dump("trig").decode("utf-8")
+    assert "@prefix kg: <https://w3id.org/fintech-kg/ontology#>" in trig and "kg:Lender" in trig
+    construct = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 5"
+    turtle = format_result(run(built_store, construct), "turtle")
+    assert "@prefix kg:" in turtle and "ns1:" not in turtle

@@ -14,6 +14,15 @@ GRAPH = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 INFERRED_GRAPH = GRAPH + "inferred"
 REGISTRY_GRAPH = GRAPH + "registry"  # the registry's curated relations (kg.curated)
+# prefixes for every Turtle / TriG the project writes (export, CONSTRUCT results), so readers see kg:Lender
+PREFIXES = {
+    "kg": ONTOLOGY, "id": ID, "graph": GRAPH,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/", "qb": "http://purl.org/linked-data/cube#",
+    "time": "http://www.w3.org/2006/time#",
+}
 
 _SPACES = re.compile(r"\s+")
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

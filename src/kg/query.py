@@ -18,6 +18,7 @@ from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg import sparql_json
+from kg.iri import PREFIXES
 from kg.errors import QueryError
 from kg.sparql_guard import check
 from kg.store import QueryResult, Store, Table
@@ -219,6 +220,8 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
                        "jsonld": "json-ld"}
         if fmt not in rdf_formats:
             raise QueryError(f"a CONSTRUCT result can be written as turtle, nt or jsonld, not {fmt}")
+        for prefix, namespace in PREFIXES.items():
+            result.bind(prefix, namespace, override=True)
         return result.serialize(format=rdf_formats[fmt])
     if fmt == "table":
         return format_table(result)

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from kg import sparql_json
+from kg.iri import PREFIXES
 from kg.errors import QueryError, StoreError
 from kg.store_base import (
     XSD_STRING, Bindings, QueryResult, Store, Table, inject_values, ntriples, to_oxigraph,
@@ -195,7 +196,8 @@ class RemoteStore(Store):
             items = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o, _ in table.rows]
         else:
             items = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g)) for s, p, o, g in table.rows]
-        return ox.serialize(items, format=formats[fmt]) or b""
+        prefixes = PREFIXES if fmt in ("trig", "turtle") else None
+        return ox.serialize(items, format=formats[fmt], prefixes=prefixes) or b""
 
     def close(self) -> None:
         pass

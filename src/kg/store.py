@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg import sandbox
+from kg.iri import PREFIXES
 from kg.errors import StoreError
 from kg.sparql_guard import SERVICE_MESSAGE, QueryRefused, check
 from kg.store_base import (  # noqa: F401 - the names other modules import from kg.store
@@ -143,14 +144,15 @@ class EmbeddedStore(Store):
         if fmt not in formats:
             raise StoreError(f"unknown export format {fmt!r}: choose one of {', '.join(formats)}")
         try:
+            prefixes = PREFIXES if fmt in ("trig", "turtle") else None
             if graph is None:
-                return self._store.dump(format=formats[fmt])
+                return self._store.dump(format=formats[fmt], prefixes=prefixes)
             if not self._store.contains_named_graph(ox.NamedNode(graph)):
                 raise StoreError(f"no graph {graph} in the store")
             if fmt in ("turtle", "ntriples"):
-                return self._store.dump(format=formats[fmt], from_graph=ox.NamedNode(graph))
+                return self._store.dump(format=formats[fmt], from_graph=ox.NamedNode(graph), prefixes=prefixes)
             quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-            return ox.serialize(quads, format=formats[fmt])
+            return ox.serialize(quads, format=formats[fmt], prefixes=prefixes)
         except OSError as exc:
             raise StoreError(f"export failed: {exc}") from exc
 
