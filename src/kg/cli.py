@@ -94,9 +94,13 @@ def extract(files: tuple[Path, ...], fmt: str, models: bool) -> None:
             click.echo(json.dumps({"article": {"id": path.stem}, "error": str(exc)}, ensure_ascii=False))
             continue
         if fmt in ("turtle", "trig"):
+            from kg.describe import describe_alone
             from kg.rdf import facts_to_graph
+            from kg.registry import load_registry
 
-            click.echo(facts_to_graph(extraction, extractor_version()).serialize(format="turtle"))
+            graph = facts_to_graph(extraction, extractor_version())
+            graph += describe_alone(extraction.entities, load_registry())  # what the article alone says
+            click.echo(graph.serialize(format="turtle"))
         elif fmt == "json":
             click.echo(json.dumps(to_contract(extraction), ensure_ascii=False, indent=1))
         else:
