@@ -181,3 +181,20 @@ def test_a_page_deleted_by_hand_is_drawn_again(tmp_path):
         update_site(store, site)
         (site / "index.html").unlink()
         assert update_site(store, site).written == ["index.html"]
+
+
+def test_a_one_article_build_reasons_over_that_article_and_equals_a_full_reasoning(tmp_path):
+    from kg.inference import inferred_graph, inferred_graphs, materialise
+
+    corpus = _corpus(tmp_path, ids=DEV[:2])
+    with open_store(tmp_path / "store") as store:
+        build(corpus, store, infer=True)
+        (corpus / f"{DEV[1]}.md").unlink()
+        article = corpus / f"{DEV[0]}.md"
+        article.write_text(article.read_text(encoding="utf-8") + "\n青松小额贷款有限公司是快手的子公司。\n", encoding="utf-8")
+        build(corpus, store, infer=True)
+        assert inferred_graph(iri.article_graph(DEV[1])) not in inferred_graphs(store)  # gone with its article
+        incremental = sorted(line for g in inferred_graphs(store) for line in store.dump("nquads", g).splitlines())
+        materialise(store)
+        full = sorted(line for g in inferred_graphs(store) for line in store.dump("nquads", g).splitlines())
+    assert incremental == full

@@ -152,13 +152,27 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
     if describe_all or articles or doomed:
         describe.refresh(store, None if describe_all else touched, registry)
         describe.set_current(store, registry)
-    changed = bool(report.built or report.removed or report.curated or ontology_changed or describe_all)
-    if infer and (changed or iri.INFERRED_GRAPH not in store.graph_names()):
-        from kg.inference import materialise
-
-        report.inferred = materialise(store).inferred
+    if infer:
+        report.inferred = _infer(store, report, everything=ontology_changed or describe_all)
     report.totals = totals(store)
     return report
+
+
+def _infer(store: Store, report: BuildReport, *, everything: bool) -> int | None:
+    """Reason over what changed (each graph's consequences are kept apart; see kg.inference);
+    None when nothing changed and the inferred graphs are there."""
+    from kg.inference import inferred_graphs, materialise
+
+    if everything or not inferred_graphs(store):
+        return materialise(store).inferred
+    changed = [iri.article_graph(a) for a in report.built]
+    if report.built or report.removed:
+        changed.append(iri.ENTITIES_GRAPH)
+    if report.curated:
+        changed.append(iri.REGISTRY_GRAPH)
+    if not changed and not report.removed:
+        return None
+    return materialise(store, changed).inferred
 
 
 def totals(store: Store) -> dict[str, int]:

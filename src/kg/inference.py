@@ -56,31 +56,76 @@ class Materialised:
     total_seconds: float = 0.0
 
 
-def _rule_update(axiom: str, data: str, condition: str, head: str) -> str:
-    graph = f"<{iri.INFERRED_GRAPH}>"
+PREFIX = iri.INFERRED_GRAPH + "/"
+BATCH = 500  # source graphs per update
+
+
+def inferred_graph(source: str) -> str:
+    """Where what `source` implies is kept: graph/inferred/<source's path under graph/>."""
+    return PREFIX + source[len(iri.GRAPH):]
+
+
+def _rule_update(sources: list[str], axiom: str, data: str, condition: str, head: str) -> str:
+    values = " ".join(f"<{g}>" for g in sources)
     subject = head.split()[0]
-    return (f"{_PREFIXES}INSERT {{ GRAPH {graph} {{ {head} }} }} WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{ {axiom} }} "
-            f"GRAPH ?g {{ {data} }} {condition} FILTER(!isBlank({subject})) "
-            f"FILTER NOT EXISTS {{ GRAPH ?h {{ {head} }} }} }}")
+    return (f"{_PREFIXES}INSERT {{ GRAPH ?ig {{ {head} }} }} WHERE {{ VALUES ?g {{ {values} }} "
+            f'BIND(IRI(CONCAT("{PREFIX}", STRAFTER(STR(?g), "{iri.GRAPH}"))) AS ?ig) '
+            f"GRAPH <{iri.ONTOLOGY_GRAPH}> {{ {axiom} }} {{ GRAPH ?g {{ {data} }} }} UNION {{ GRAPH ?ig {{ {data} }} }} "
+            f"{condition} FILTER(!isBlank({subject})) "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ {head} }} }} FILTER NOT EXISTS {{ GRAPH ?ig {{ {head} }} }} }}")
 
 
-def _count(store: Store) -> int:
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri.INFERRED_GRAPH}> {{ ?s ?p ?o }} }}").rows
+def _size(store: Store, graphs: list[str]) -> int:
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?ig {{ {values} }} GRAPH ?ig {{ ?s ?p ?o }} }}").rows
     return int(rows[0][0]) if rows else 0
 
 
-def materialise(store: Store) -> Materialised:
-    """Replace the inferred graph with what the rules add to the ontology and every other graph."""
-    t0 = time.perf_counter()
-    store.drop_graph(iri.INFERRED_GRAPH)
+def inferred_graphs(store: Store) -> list[str]:
+    return [g for g in store.graph_names() if g.startswith(PREFIX)]
+
+
+def inferred_size(store: Store) -> int:
+    """Triples in every inferred graph."""
+    rows = store.select(f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{PREFIX}")) }}').rows
+    return int(rows[0][0]) if rows else 0
+
+
+def _sources(store: Store) -> list[str]:
+    """Every graph that holds data: all but the ontology and the inferred graphs."""
+    return [g for g in store.graph_names()
+            if g != iri.ONTOLOGY_GRAPH and g != iri.INFERRED_GRAPH and not g.startswith(PREFIX)]
+
+
+def _close(store: Store, sources: list[str]) -> int:
+    """Run the rules over these graphs until nothing new appears; how many rounds it took."""
+    targets = [inferred_graph(g) for g in sources]
+    store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in targets))
     size, rounds = 0, 0
     while rounds < MAX_ROUNDS:
         rounds += 1
         for rule in RULES.values():
-            store.update(_rule_update(*rule))
-        new_size = _count(store)
+            store.update(_rule_update(sources, *rule))
+        new_size = _size(store, targets)
         if new_size == size:
             break
         size = new_size
+    return rounds
+
+
+def materialise(store: Store, changed: list[str] | None = None) -> Materialised:
+    """Recompute what the `changed` graphs imply (None: every graph), and drop what graphs that
+    are gone implied; the inferred graphs then hold the closure of the whole store."""
+    t0 = time.perf_counter()
+    present = _sources(store)
+    gone = {inferred_graph(g) for g in present}
+    orphans = [g for g in inferred_graphs(store) if g not in gone] + (
+        [iri.INFERRED_GRAPH] if iri.INFERRED_GRAPH in store.graph_names() else [])  # the one-graph form before
+    if orphans:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in orphans))
+    todo = present if changed is None else [g for g in changed if g in set(present)]
+    rounds = 0
+    for start in range(0, len(todo), BATCH):
+        rounds = max(rounds, _close(store, todo[start:start + BATCH]))
     elapsed = time.perf_counter() - t0
-    return Materialised(size, rounds, elapsed, elapsed)
+    return Materialised(inferred_size(store), rounds, elapsed, elapsed)

@@ -199,7 +199,7 @@ def _plan(store: Store) -> Iterator[Page]:
     curated, facts = curated_relations(store), all_facts(store)
     links = {"总览 Overview": "../index.html", "全图 Network": "../network.html"}
     for node, attrs in graph.nodes(data=True):
-        near = neighbourhood(pages_graph, node)
+        near = neighbourhood(pages_graph, node, hops=1)  # its own relations: a change ripples one step
         content = {"entity": {**attrs, "iri": node, "url": None}, "neighbourhood": near,
                    "facts": facts.get(node, []), "curated": _linked(curated.get(node, []), graph),
                    "links": links, "network_href": "../network.html"}
