@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from kg.errors import ArticleTooLongError, CorpusError, DuplicateArticleError, EmptyArticleError
-from kg.files import folder_lock, remove_leftovers, temp_path
+from kg.files import folder_lock, load_yaml, remove_leftovers, temp_path
 from kg.model import Article
 from kg.textio import (
     clean_remnants,
@@ -126,13 +126,10 @@ def _where(path: object, front: str, key: str) -> str:
     return f"{path}: line {line}" if line else f"{path}"
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: 10× faster on every build
-
-
 def _load_yaml(front: str, path: object) -> object:
     lines = front.split("\n")
     try:
-        return yaml.load(front, Loader=_YAML_LOADER)
+        return load_yaml(front)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         at_end = mark is None or mark.line >= len(lines) or not lines[mark.line].strip()
