@@ -103,7 +103,7 @@ def test_evidence_counts_agree_with_the_evidence_query(graph, tmp_path):
 
 
 def test_csv_has_a_header_and_one_row_per_node_and_edge(graph, network, tmp_path):
-    paths = write_files(export_files(graph.store, "csv"), tmp_path / "tables")
+    paths = graph.export("csv", tmp_path / "tables")
     assert [p.name for p in paths] == ["nodes.csv", "edges.csv"]
     with open(tmp_path / "tables" / "nodes.csv", encoding="utf-8", newline="") as fh:
         nodes = list(csv.reader(fh))
@@ -212,6 +212,15 @@ def test_connect_reads_without_holding_the_store(graph, store_path):
     with open_store(store_path) as writer:
         assert writer.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].toPython() > 0
     assert len(graph.query("entities")) > 0
+
+
+@pytest.mark.server
+def test_connect_to_a_sparql_server_gives_the_same_answers(graph, network, store_path):
+    from servers import oxigraph_server
+
+    with oxigraph_server(store_path, read_only=True) as url, kg.connect(url) as remote:
+        assert remote.query("entities", category="Lender").equals(graph.query("entities", category="Lender"))
+        assert set(remote.network().edges(keys=True)) == set(network.edges(keys=True))
 
 
 def _readme_example() -> str:

@@ -212,7 +212,7 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bo
               show_default=True, help="trig, nquads: the RDF graph; graphml, gexf (Gephi, networkx), csv "
               "(nodes.csv and edges.csv): the entity network with categories, labels, article and evidence counts.")
 @click.option("--article", "article_id", default=None, help="Only this article's graph (trig, nquads).")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="DIR|FILE",
               help="Folder to write into (graph.trig, graph.nq, graph.graphml, graph.gexf, or nodes.csv and "
               "edges.csv), or a file ending in the format's extension; default: stdout (csv needs a folder).")
 @_store_option
@@ -236,7 +236,7 @@ def export(fmt: str, article_id: str | None, output: Path | None, store_location
 @click.option("--query", "query_text", default=None, metavar="FILE.rq|NAME|SPARQL",
               help="Draw this CONSTRUCT (or SELECT ?s ?p ?o) query's result instead of the whole site.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="DIR|FILE.html",
               help="Folder to write into (default: output/): the site, or with --query the page query.html; "
               "a path ending in .html is the page itself.")
 @_store_option
