@@ -212,43 +212,52 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bo
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), default="trig", show_default=True)
-@click.option("--article", "article_id", default=None, help="Only this article's graph.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "graphml", "gexf", "csv"]), default="trig",
+              show_default=True, help="trig, nquads: the RDF graph; graphml, gexf (Gephi, networkx), csv "
+              "(nodes.csv and edges.csv): the entity network with categories, labels, article and evidence counts.")
+@click.option("--article", "article_id", default=None, help="Only this article's graph (trig, nquads).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="DIR|FILE",
+              help="Folder to write into (graph.trig, graph.nq, graph.graphml, graph.gexf, or nodes.csv and "
+              "edges.csv), or a file ending in the format's extension; default: stdout (csv needs a folder).")
 @_store_option
 def export(fmt: str, article_id: str | None, output: Path | None, store_location) -> None:
-    """Write the graph (or one article's graph) as TriG or N-Quads."""
-    from kg import iri
+    """Write the graph (or one article's graph) as RDF, or its entity network for other tools."""
+    from kg.exports import export_files, write_files
 
+    if output is None and fmt == "csv":
+        raise click.UsageError("--format csv writes two files (nodes.csv, edges.csv): give -o FOLDER")
     settings = Settings.load(store=store_location)
     with _reader(settings) as store:
-        data = store.dump(fmt, iri.article_graph(article_id) if article_id else None)
-    if output:
-        output.write_bytes(data)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.buffer.write(data)
+        files = export_files(store, fmt, article_id)
+    if output is None:
+        sys.stdout.buffer.write(next(iter(files.values())).encode("utf-8"))
+        return
+    for path in write_files(files, output):
+        click.echo(f"wrote {path}", err=True)
 
 
 @main.command()
 @click.option("--query", "query_text", default=None, metavar="FILE.rq|NAME|SPARQL",
               help="Draw this CONSTRUCT (or SELECT ?s ?p ?o) query's result instead of the whole site.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Folder for the site (default: output/), or the page file with --query.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="DIR|FILE.html",
+              help="Folder to write into (default: output/): the site, or with --query the page query.html; "
+              "a path ending in .html is the page itself.")
 @_store_option
 def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, store_location) -> None:
     """Write the interactive pages: index, whole network, one page per entity (or one query's page)."""
+    from kg.exports import output_folder, output_target
     from kg.site import write_query_page, write_site
 
     settings = Settings.load(store=store_location)
     with _reader(settings) as store:
         if query_text:
             bound = dict(_split_param(p) for p in params)
-            path = write_query_page(store, query_text, output or settings.output / "query.html", bound)
+            page = output_target(output or settings.output, "query.html")
+            path = write_query_page(store, query_text, page, bound)
             click.echo(f"wrote {path}")
         else:
-            folder = write_site(store, output or settings.output)
+            folder = write_site(store, output_folder(output or settings.output))
             click.echo(f"wrote {folder}/index.html")
 
 
