@@ -79,11 +79,13 @@ def test_networkx_reads_the_export_back_as_the_entity_network(graph, network, tm
     assert set(edges) == set(network.edges(keys=True))
     for node, want in network.nodes(data=True):
         got = back.nodes[node]
-        assert (got["label"], got["category"], got["kind"], got["aliases"], got["articles"]) == (
-            want["label"], want["category"], want["kind"] or "", ";".join(want["aliases"]), want["articles"])
+        assert (got["label"], got["label_en"], got["category"], got["kind"], got["aliases"], got["articles"]) == (
+            want["label"], want.get("label_en", ""), want["category"], want["kind"] or "", ";".join(want["aliases"]),
+            want["articles"])
         # entity_graph keeps at most MAX_EVIDENCE example sentences; the export counts them all
         shown = _sentences(want["evidence"])
         assert got["evidence"] == shown if shown < MAX_EVIDENCE else got["evidence"] >= shown
+    assert any(d.get("label_en") for _, d in back.nodes(data=True))  # registry entities' English names
     for s, o, key, want in network.edges(keys=True, data=True):
         got = edges[s, o, key]
         assert (got["predicate"], got["label_zh"], got["label_en"]) == (
