@@ -198,3 +198,21 @@ def test_a_one_article_build_reasons_over_that_article_and_equals_a_full_reasoni
         materialise(store)
         full = sorted(line for g in inferred_graphs(store) for line in store.dump("nquads", g).splitlines())
     assert incremental == full
+
+
+def test_kg_viz_says_how_many_pages_it_drew_and_force_redraws_them_all(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    corpus = _corpus(tmp_path, ids=())
+    for name, value in (("KG_CORPUS", corpus), ("KG_STORE", tmp_path / "store"), ("KG_OUTPUT", tmp_path / "out")):
+        monkeypatch.setenv(name, str(value))
+    built = CliRunner().invoke(main, ["build"], catch_exceptions=False)
+    assert built.exit_code == 0 and "unchanged" in built.output
+    drawn = int(built.output.split("pages: ", 1)[1].split(" drawn")[0])
+    assert drawn > 3
+    again = CliRunner().invoke(main, ["viz"], catch_exceptions=False).output
+    assert again.startswith(f"pages: 0 drawn, {drawn} unchanged")
+    forced = CliRunner().invoke(main, ["viz", "--force"], catch_exceptions=False).output
+    assert forced.startswith(f"pages: {drawn} drawn, 0 unchanged")

@@ -144,15 +144,20 @@ def build(corpus_dir, store_location, jobs: int, force: bool, infer, pages: bool
     # the store is closed: readers get the new graph from now on, and the pages (most of the
     # time) are drawn from that snapshot while the store is free for the next build
     refresh_snapshot(settings.store)
-    page_dir = None
+    site = None
     if pages:
-        from kg.site import write_site
+        from kg.site import update_site
 
         with open_reader(settings.store, on_wait=_say) as reader:
-            page_dir = write_site(reader, settings.output)
-    click.echo(_summary(report, settings, page_dir))
+            site = update_site(reader, settings.output)
+    click.echo(_summary(report, settings, site))
     if report.failed:
         sys.exit(1)
+
+
+def _pages_line(report) -> str:
+    removed = f", {len(report.removed)} removed" if report.removed else ""
+    return f"pages: {len(report.written)} drawn, {report.unchanged} unchanged{removed}"
 
 
 def _say(message: str) -> None:
@@ -167,7 +172,7 @@ def _reader(settings: Settings):
     return open_reader(settings.store, on_wait=_say)
 
 
-def _summary(report, settings: Settings, page_dir) -> str:
+def _summary(report, settings: Settings, site) -> str:
     t = report.totals
     lines = [
         f"articles: {len(report.built)} built, {len(report.skipped)} unchanged, {len(report.failed)} failed"
@@ -182,8 +187,8 @@ def _summary(report, settings: Settings, page_dir) -> str:
     if report.inferred is not None:
         lines.append(f"inference: {report.inferred} triples in the inferred graph")
     lines.append(f"store: {report.store}")
-    if page_dir:
-        lines.append(f"pages: {page_dir}/index.html")
+    if site is not None:
+        lines.append(f"{_pages_line(site)}: {site.folder}/index.html")
     return "\n".join(lines)
 
 
@@ -243,11 +248,13 @@ def export(fmt: str, article_id: str | None, output: Path | None, store_location
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="DIR|FILE.html",
               help="Folder to write into (default: output/): the site, or with --query the page query.html; "
               "a path ending in .html is the page itself.")
+@click.option("--force", is_flag=True, help="Redraw every page, changed or not.")
 @_store_option
-def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, store_location) -> None:
-    """Write the interactive pages: index, whole network, one page per entity (or one query's page)."""
+def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, force: bool, store_location) -> None:
+    """Write the interactive pages: index, whole network, one page per entity (or one query's page).
+    Only pages whose content changed since the last run are redrawn."""
     from kg.exports import output_folder, output_target
-    from kg.site import write_query_page, write_site
+    from kg.site import update_site, write_query_page
 
     settings = Settings.load(store=store_location)
     with _reader(settings) as store:
@@ -257,8 +264,8 @@ def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, st
             path = write_query_page(store, query_text, page, bound)
             click.echo(f"wrote {path}")
         else:
-            folder = write_site(store, output_folder(output or settings.output))
-            click.echo(f"wrote {folder}/index.html")
+            report = update_site(store, output_folder(output or settings.output), force=force)
+            click.echo(f"{_pages_line(report)}: {report.folder}/index.html")
 
 
 def _split_param(text: str) -> tuple[str, str]:
