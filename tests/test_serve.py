@@ -3,6 +3,7 @@ headless Chromium), no mocks."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import threading
@@ -322,24 +323,28 @@ def test_queries_during_build(tmp_path):
     store.close()
 
 
-@pytest.mark.browser
-def test_query_page_offline(server, browser):
-    console_errors: list[str] = []
-    outside: list[str] = []
+@contextlib.contextmanager
+def query_page(server, browser):
+    """The query page in a fresh Chromium context, with the errors it logs and every request that
+    went anywhere but this server."""
+    seen: dict[str, list[str]] = {"errors": [], "outside": []}
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: console_errors.append(str(e)))
-
-        def on_request(request) -> None:
-            url = request.url
-            if not (url.startswith(server.url + "/") or url.startswith(("data:", "blob:"))):
-                outside.append(url)
-
-        page.on("request", on_request)
+        page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+        page.on("request", lambda r: None if r.url.startswith((server.url + "/", "data:", "blob:"))
+                else seen["outside"].append(r.url))
         page.goto(server.url + "/", wait_until="load", timeout=20000)
         page.wait_for_selector(".yasqe .CodeMirror", timeout=60000)
+        yield page, seen
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_query_page_offline(server, browser):
+    with query_page(server, browser) as (page, seen):
         tabs = page.locator(".yasgui .tabsList .tab")
         assert tabs.count() == len(canned_queries())
         page.locator(".yasqe_queryButton").first.click()
@@ -348,10 +353,8 @@ def test_query_page_offline(server, browser):
         assert "entityName" in text or "name" in text
         assert page.locator(".yasr table tbody tr").count() > 0
         page.wait_for_timeout(300)
-    finally:
-        context.close()
-    assert not console_errors, console_errors
-    assert not outside, outside
+    assert not seen["errors"], seen["errors"]
+    assert not seen["outside"], seen["outside"]
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
@@ -445,14 +448,7 @@ def _visible_table(page) -> dict:
 
 @pytest.mark.browser
 def test_query_page_tabs_keep_parameters_and_show_plain_values(server, store_dir, browser):
-    errors: list[str] = []
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server.url + "/", wait_until="load", timeout=20000)
-        page.wait_for_selector(".yasqe .CodeMirror", timeout=60000)
+    with query_page(server, browser) as (page, seen):
         category = page.locator("#kg-params select[name=category]")
         allowed = canned_queries()["entities"].params[0].allowed
         assert category.locator("option").all_inner_texts() == ["(any)", *allowed]
@@ -483,6 +479,5 @@ def test_query_page_tabs_keep_parameters_and_show_plain_values(server, store_dir
         assert category.input_value() == "Lender"  # each tab keeps its values
         page.locator(".tabsList .tab", has_text="Regulations").click()
         assert page.locator("#kg-params").is_hidden()  # a query without parameters has no form
-    finally:
-        context.close()
-    assert not errors, errors
+    assert not seen["errors"], seen["errors"]
+    assert not seen["outside"], seen["outside"]
