@@ -54,5 +54,7 @@ Written by \`scripts/vendor_yasgui.sh\`; do not edit by hand.
 - Offline: the page in src/kg/serve.py sets \`prefixCcApi: null\` (bundled prefixes, no
   prefix.cc), autocompleters \`variables\` and \`prefixes\` only (no lov.linkeddata.es), and
   points every tab at the local endpoint.
+- query-page.js is not vendored: it is the project's own script for that page (tabs, parameter
+  form, plain values), kept here so the server serves it with YASGUI.
 README
 echo "vendor_yasgui: ${PACKAGE}@${version} (${licence}) -> $dest"

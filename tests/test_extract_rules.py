@@ -33,6 +33,9 @@ def entity_names(text: str) -> dict[str, str]:
         ("《关于规范互联网助贷业务的通知》明确要求。", "关于规范互联网助贷业务的通知", "Regulation"),
         ("快手月付与快手借钱双轮驱动。", "快手月付", "Product"),
         ("广州作为牌照重镇。", "广州", "Place"),
+        # one canonical spelling: brackets full-width, letters and digits half-width
+        ("上海青禾电子科技(集团)有限公司发布公告。", "上海青禾电子科技（集团）有限公司", "Organization"),
+        ("近日，青禾ＡＢＣ网络科技有限公司完成增资。", "青禾ABC网络科技有限公司", "Organization"),
     ],
 )
 def test_names_are_recognised_with_their_category(text, name, category):
@@ -55,6 +58,41 @@ def test_a_derived_short_name_links_to_the_full_name():
     x, _ = run("广州青松小额贷款有限公司成立于2020年。青松小贷的余额持续增长。")
     lender = next(e for e in x.entities if e.name == "广州青松小额贷款有限公司")
     assert "青松小贷" in lender.aliases
+
+
+@pytest.mark.parametrize("one, other", [
+    ("上海青禾电子科技(集团)有限公司发布公告。", "上海青禾电子科技（集团）有限公司披露年报。"),
+    ("青禾ＡＢＣ网络科技有限公司完成增资。", "据悉，青禾ABC网络科技有限公司完成增资。"),
+])
+def test_one_name_typed_two_ways_in_two_articles_is_one_entity_with_one_name(one, other):
+    a, b = (entity_names(t) for t in (one, other))
+    x, y = run(one)[0].entities, run(other)[0].entities
+    assert a == b and len(a) == 1
+    assert {e.id for e in x} == {e.id for e in y}
+
+
+@pytest.mark.parametrize("text, owner, alias", [
+    # a recogniser also read the declared short name on its own (a cue after it, a stock code, a list)
+    ("青禾控股有限公司(以下简称青禾控股)发布公告。青禾控股旗下平台暂停发标。", "青禾控股有限公司", "青禾控股"),
+    ("山海金控拟受让青禾新能源电力股份有限公司(以下简称青禾能源)55%股权。青禾能源(831234)去年营收下滑。",
+     "青禾新能源电力股份有限公司", "青禾能源"),
+    ("北京山海世纪资产管理有限公司(以下简称山海资本)与该平台有关联。山海资本领投，青松科技跟投。",
+     "北京山海世纪资产管理有限公司", "山海资本"),
+])
+def test_a_declared_short_name_is_the_full_name_wherever_it_appears(text, owner, alias):
+    x, _ = run(text)
+    spans = [s for e in x.entities for s in e.mentions]
+    assert len(spans) == len(set(spans))  # every mention names one entity
+    full = next(e for e in x.entities if e.name == owner)
+    assert len(full.mentions) == 1 + text.replace(owner, "").count(alias) and alias in full.aliases
+    assert alias not in {e.name for e in x.entities}
+
+
+def test_a_declared_short_name_does_not_take_a_registry_name():
+    x, _ = run("青禾网络科技有限公司(以下简称“快手”)发布公告。快手回应称正在核实。")
+    by_name = {e.name: e for e in x.entities}
+    assert by_name["快手"].registry_key and len(by_name["快手"].mentions) == 2
+    assert "快手" not in by_name["青禾网络科技有限公司"].aliases
 
 
 def test_same_name_in_two_articles_gets_one_iri():
@@ -502,7 +540,7 @@ def test_products_listed_after_a_cue_belong_to_the_platform_before_it():
     "text, expected",
     [
         ("公开资料显示，P2P平台青松贷隶属于青松互联网金融信息服务(上海)有限公司。",
-         ("青松互联网金融信息服务(上海)有限公司", "operates", "青松贷")),
+         ("青松互联网金融信息服务（上海）有限公司", "operates", "青松贷")),
         ("青松消费金融股份有限公司成立于2015年，股东为青松股权投资管理有限公司。",
          ("青松消费金融股份有限公司", "subsidiaryOf", "青松股权投资管理有限公司")),
         ("P2P平台青松贷、山海贷的网贷业务统一由青松网络科技有限公司运作。",
@@ -562,7 +600,7 @@ def test_a_repeated_name_inside_a_longer_name_stays_part_of_it():
 
 def test_a_place_in_brackets_inside_a_legal_name_locates_the_company():
     x, names = run("青禾贷隶属于青禾互联网金融信息服务(上海)有限公司，总部在上海。")
-    assert ("青禾互联网金融信息服务(上海)有限公司", "locatedIn", "上海") in {
+    assert ("青禾互联网金融信息服务（上海）有限公司", "locatedIn", "上海") in {
         (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
 
 

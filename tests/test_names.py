@@ -9,6 +9,8 @@ import pytest
 
 from kg.extract.names import RECOGNISERS, Context, Mention, recognise, resolve_overlaps
 from kg.extract.names.base import known_names, place_names, strip_left_stops
+from kg.extract.names.overlaps import giving_way, may_declare
+from kg.iri import canonical_name, entity_iri, normalise_name
 from kg.registry import load_registry
 
 REGISTRY = load_registry()
@@ -95,6 +97,49 @@ def test_overlaps_leftmost_longest_then_priority():
     c = Mention(0, 2, "快手", "Market", priority=1)
     assert resolve_overlaps([a, b]) == [b]
     assert resolve_overlaps([a, c]) == [c]
+
+
+@pytest.mark.parametrize("typed, canonical", [
+    ("上海青禾电子科技(集团)有限公司", "上海青禾电子科技（集团）有限公司"),
+    ("上海青禾电子科技（集团）有限公司", "上海青禾电子科技（集团）有限公司"),
+    ("青禾互联网金融信息服务（上海)有限公司", "青禾互联网金融信息服务（上海）有限公司"),
+    ("青禾ＡＢＣ网络科技有限公司", "青禾ABC网络科技有限公司"),
+    ("i 青禾", "i青禾"),
+    ("青禾\u3000金融", "青禾金融"),
+    ("第１期", "第1期"),
+    (" Lending  Club ", "Lending Club"),  # one space parts Latin words
+    ("Lending Club (US)", "Lending Club(US)"),  # no Chinese: brackets stay half-width
+])
+def test_a_name_has_one_canonical_spelling_with_the_same_iri(typed, canonical):
+    assert canonical_name(typed) == canonical
+    assert canonical_name(canonical) == canonical
+    assert normalise_name(canonical) == normalise_name(typed)
+    assert entity_iri(name=canonical) == entity_iri(name=typed)
+
+
+SHORT = Mention(20, 24, "青禾控股", "Organization", source="org-short")
+FULL = Mention(0, 8, "青禾控股有限公司", "Organization", source="legal-name")
+CROSSING = Mention(18, 24, "下称青禾控股", "Organization", source="org-short")
+KNOWN = Mention(20, 24, "快手小贷", "Lender", key="kuaishou", source="registry")
+
+
+@pytest.mark.parametrize("mentions, exact, allowed", [
+    ([], True, True),  # a free place
+    ([SHORT], True, True),  # a recogniser read the same words: the declaration outranks it
+    ([SHORT], False, True),
+    ([CROSSING], True, False),  # a repetition inside longer words is part of them
+    ([CROSSING], False, True),  # the declaration's own words: a name crossing its quotes gives way
+    ([KNOWN], False, False),  # the registry stays first
+])
+def test_a_declared_name_outranks_recognisers_but_not_the_registry(mentions, exact, allowed):
+    assert may_declare(20, 24, mentions, exact=exact) is allowed
+
+
+def test_mentions_under_a_declared_name_give_way_and_the_rest_stay():
+    declared = [Mention(20, 24, "青禾控股", "Organization", source="declared", canonical="青禾控股有限公司")]
+    assert giving_way([FULL, SHORT], declared) == [FULL]
+    assert giving_way([FULL, CROSSING], declared) == [FULL]
+    assert giving_way([FULL, SHORT], []) == [FULL, SHORT]
 
 
 def test_recogniser_names_are_unique():

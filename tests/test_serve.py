@@ -3,6 +3,7 @@ headless Chromium), no mocks."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import threading
@@ -322,24 +323,28 @@ def test_queries_during_build(tmp_path):
     store.close()
 
 
-@pytest.mark.browser
-def test_query_page_offline(server, browser):
-    console_errors: list[str] = []
-    outside: list[str] = []
+@contextlib.contextmanager
+def query_page(server, browser):
+    """The query page in a fresh Chromium context, with the errors it logs and every request that
+    went anywhere but this server."""
+    seen: dict[str, list[str]] = {"errors": [], "outside": []}
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: console_errors.append(str(e)))
-
-        def on_request(request) -> None:
-            url = request.url
-            if not (url.startswith(server.url + "/") or url.startswith(("data:", "blob:"))):
-                outside.append(url)
-
-        page.on("request", on_request)
+        page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+        page.on("request", lambda r: None if r.url.startswith((server.url + "/", "data:", "blob:"))
+                else seen["outside"].append(r.url))
         page.goto(server.url + "/", wait_until="load", timeout=20000)
         page.wait_for_selector(".yasqe .CodeMirror", timeout=60000)
+        yield page, seen
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_query_page_offline(server, browser):
+    with query_page(server, browser) as (page, seen):
         tabs = page.locator(".yasgui .tabsList .tab")
         assert tabs.count() == len(canned_queries())
         page.locator(".yasqe_queryButton").first.click()
@@ -348,10 +353,8 @@ def test_query_page_offline(server, browser):
         assert "entityName" in text or "name" in text
         assert page.locator(".yasr table tbody tr").count() > 0
         page.wait_for_timeout(300)
-    finally:
-        context.close()
-    assert not console_errors, console_errors
-    assert not outside, outside
+    assert not seen["errors"], seen["errors"]
+    assert not seen["outside"], seen["outside"]
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
@@ -370,3 +373,111 @@ def test_curl_get_post_and_refused_update(server):
     refused = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", endpoint,
                               "--data-urlencode", "update=DROP ALL"], capture_output=True, text=True, timeout=60)
     assert refused.stdout == "403"
+
+
+# --- the query page's canned tabs: parameters bound as `kg query -p` binds them ------------------
+
+def canned(base: str, name: str, params: dict[str, str] | list[tuple[str, str]]):
+    return http("GET", f"{base}/canned/{urllib.parse.quote(name)}?{urllib.parse.urlencode(params)}")
+
+
+def rows_of(base: str, query: str) -> list[dict]:
+    status, _, body = post_query(base, query)
+    assert status == 200, body[:300]
+    return json.loads(body)["results"]["bindings"]
+
+
+def kg_query_rows(store_dir: Path, name: str, params: dict[str, str]) -> int:
+    from kg.query import run
+    from kg.store import open_store
+
+    with open_store(store_dir, read_only=True) as store:
+        return len(run(store, name, params).rows)
+
+
+@pytest.mark.parametrize("name, params, column, expected", [
+    ("entities", {"category": "lender"}, "categoryName", {"Lender"}),  # matched ignoring case, as kg query does
+    ("metric-series", {"entity_name": "快手"}, "entityName", {"快手"}),
+    ("evidence", {"entity_name": "快手", "found_by": "rule", "min_confidence": "0.5"}, "foundBy", {"rule"}),
+    ("evidence", {"only": "curated"}, "origin", {"curated"}),
+])
+def test_the_query_page_binds_parameters_as_kg_query_does(server, store_dir, name, params, column, expected):
+    status, headers, body = canned(server.url, name, params)
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    rows = rows_of(server.url, json.loads(body)["query"])
+    assert rows and {r[column]["value"] for r in rows} == expected
+    assert len(rows) == kg_query_rows(store_dir, name, params)
+    assert len(rows) < len(rows_of(server.url, canned_queries()[name].sparql()))  # the value narrowed it
+
+
+def test_empty_values_bind_nothing(server):
+    status, _, body = canned(server.url, "evidence", {"entity_name": "", "found_by": " "})
+    assert status == 200 and json.loads(body)["query"] == canned_queries()["evidence"].sparql()
+
+
+@pytest.mark.parametrize("name, params, message", [
+    ("entities", {"category": "bank"}, "choose one of Lender, Platform"),
+    ("evidence", {"min_confidence": "high"}, "is not a number"),
+    ("entities", {"colour": "red"}, "has no parameter 'colour'"),
+    ("entities", [("category", "Lender"), ("category", "Platform")], "give each parameter once"),
+    ("no-such-query", {}, "no canned query 'no-such-query'"),
+])
+def test_a_bad_parameter_is_refused_with_what_would_do(server, name, params, message):
+    status, _, body = canned(server.url, name, params)
+    assert status == 400 and message in body.decode("utf-8")
+
+
+def test_another_site_cannot_read_canned_queries(server):
+    status, _, _ = http("GET", f"{server.url}/canned/entities",
+                        headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"})
+    assert status == 403
+
+
+def _visible_table(page) -> dict:
+    """The active tab's result table: header names, cell texts, and each cell's link (text, href)."""
+    return page.evaluate("""() => {
+      const yasr = [...document.querySelectorAll('.yasr')].find(e => e.offsetParent);
+      const table = yasr.querySelector('table');
+      return { head: [...table.querySelectorAll('thead th')].map(th => th.innerText.trim()),
+               rows: [...table.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => {
+                 const a = td.querySelector('a');
+                 return { text: td.innerText.trim(), link: a && [a.innerText, a.getAttribute('href')] };
+               })) };
+    }""")
+
+
+@pytest.mark.browser
+def test_query_page_tabs_keep_parameters_and_show_plain_values(server, store_dir, browser):
+    with query_page(server, browser) as (page, seen):
+        category = page.locator("#kg-params select[name=category]")
+        allowed = canned_queries()["entities"].params[0].allowed
+        assert category.locator("option").all_inner_texts() == ["(any)", *allowed]
+
+        category.select_option("Lender")
+        page.click("#kg-params-run")
+        page.wait_for_function("() => [...document.querySelectorAll('.yasr table tbody tr')].some(r => r.offsetParent)",
+                               timeout=60000)
+        editor = page.evaluate("() => window.kgYasgui.getTab().getQuery()")
+        assert "FILTER(?categoryName = STR(?category))" in editor and '"Lender"' in editor
+        table = _visible_table(page)
+        column = {name: i for i, name in enumerate(table["head"])}
+        rows = table["rows"]
+        assert len(rows) == kg_query_rows(store_dir, "entities", {"category": "Lender"}) > 0
+        assert {r[column["categoryName"]]["text"] for r in rows} == {"Lender"}
+        assert all(r[column["articles"]]["text"].isdigit() for r in rows)  # 2, not "2"^^<…#integer>
+        assert not [c["text"] for r in rows for c in r if "^^" in c["text"] or "@zh" in c["text"]]
+        links = [r[column["entity"]]["link"] for r in rows]
+        assert all(text.startswith("id:") and href == iri.ID + text[3:] for text, href in links)
+
+        page.locator(".tabsList .tab", has_text="Evidence").click()
+        evidence = [p.name for p in canned_queries()["evidence"].params]
+        assert page.locator("#kg-params [name]").evaluate_all("els => els.map(e => e.name)") == evidence
+        assert page.locator("#kg-params select[name=found_by] option").all_inner_texts() == [
+            "(any)", "registry", "rule", "model"]
+        assert page.locator("#kg-params input[name=min_confidence]").get_attribute("type") == "number"
+        page.locator(".tabsList .tab", has_text="Entities").click()
+        assert category.input_value() == "Lender"  # each tab keeps its values
+        page.locator(".tabsList .tab", has_text="Regulations").click()
+        assert page.locator("#kg-params").is_hidden()  # a query without parameters has no form
+    assert not seen["errors"], seen["errors"]
+    assert not seen["outside"], seen["outside"]

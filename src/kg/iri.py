@@ -27,6 +27,19 @@ PREFIXES = {
 
 _SPACES = re.compile(r"\s+")
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD_GAP = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z0-9])")  # a space that parts two Latin words
+_FULL_WIDTH_BRACKETS = str.maketrans("()", "（）")
+
+
+def canonical_name(name: str) -> str:
+    """How a name is written in the graph, however an article typed it: letters and digits
+    half-width (NFKC), round brackets full-width in a Chinese name (as registered names write them),
+    no space but one between two Latin words. Two spellings of one name then give one label;
+    names equal here are equal in normalise_name too, so they share an IRI."""
+    words = _WORD_GAP.split(unicodedata.normalize("NFKC", name))
+    name = " ".join(_SPACES.sub("", w) for w in words)
+    return name.translate(_FULL_WIDTH_BRACKETS) if _CJK.search(name) else name
 
 
 def normalise_name(name: str) -> str:

@@ -25,7 +25,9 @@ which opens a read-only **snapshot** of the store (a RocksDB checkpoint made wit
   CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD. Unsupported Accept → 406.
 - The query page at / is YASGUI vendored from npm (src/kg/serve_assets/, see
   scripts/vendor_yasgui.sh) configured to load nothing from the network, with one tab per
-  canned query, pointed at this endpoint.
+  canned query, pointed at this endpoint; above the tabs, the active query's parameters (as
+  `kg query --list` shows them). /canned/<name>?<param>=<value> answers the query text those
+  values give, made as `kg query -p` makes it (kg.query), and results show plain values.
 - Federated queries (SERVICE) are refused with 403: pyoxigraph would fetch the SERVICE URL from
   the server, which would make the endpoint a proxy to anything the server can reach. Workers
   run under a seccomp filter that makes socket() fail (kg.sandbox), so no query text can get a
@@ -641,15 +643,46 @@ class Snapshots:
 
 # --- HTTP --------------------------------------------------------------------------------------
 
+ASSETS = {"yasgui.min.js": "text/javascript; charset=utf-8", "yasgui.min.css": "text/css; charset=utf-8",
+          "query-page.js": "text/javascript; charset=utf-8"}  # served under /assets/
+
+
 def _assets_dir() -> Path:
     return Path(__file__).resolve().parent / "serve_assets"
 
 
-def page_html(timeout: float, max_rows: int) -> bytes:
+def _page_data() -> dict:
+    """What the page's script needs: each canned query with its parameters, and the prefixes
+    results are shown with (kg:Lender, id:…)."""
+    from kg.iri import PREFIXES
     from kg.query import canned_queries
 
-    queries = [{"name": q.name, "title": q.title, "text": q.sparql()} for q in canned_queries().values()]
-    data = json.dumps(queries, ensure_ascii=False).replace("</", "<\\/")
+    queries = [{"name": q.name, "title": q.title, "text": q.sparql(),
+                "params": [{"name": p.name, "type": p.type, "description": p.description,
+                            "allowed": list(p.allowed)} for p in q.params]}
+               for q in canned_queries().values()]
+    return {"queries": queries, "prefixes": PREFIXES}
+
+
+def canned_text(name: str, params: dict[str, list[str]]) -> str:
+    """The canned query `name` with these values bound, as `kg query -p` runs it: optional lines
+    kept for bound parameters, values checked and written as escaped RDF terms in a VALUES block.
+    An empty value binds nothing. QueryError for an unknown query, parameter or value."""
+    from kg.errors import QueryError
+    from kg.query import bindings, canned_queries
+    from kg.store_base import inject_values
+
+    query = canned_queries().get(name)
+    if query is None:
+        raise QueryError(f"no canned query {name!r} (canned queries: {', '.join(canned_queries())})")
+    if any(len(values) != 1 for values in params.values()):
+        raise QueryError("give each parameter once")
+    bound = bindings(query, {k: v[0].strip() for k, v in params.items() if v[0].strip()})
+    return inject_values(query.sparql(bound), bound)
+
+
+def page_html(timeout: float, max_rows: int) -> bytes:
+    data = json.dumps(_page_data(), ensure_ascii=False).replace("<", "\\u003c")  # no "</script>" in it
     return f"""<!DOCTYPE html>
 <html lang="zh">
 <head>
@@ -662,31 +695,23 @@ def page_html(timeout: float, max_rows: int) -> bytes:
  body {{ margin: 0; font-family: system-ui, "Noto Sans CJK SC", sans-serif; }}
  header {{ padding: .6em 1em; background: #17324d; color: #fff; font-size: 14px; }}
  header code {{ background: rgba(255,255,255,.15); padding: 0 .3em; }}
+ #kg-params {{ display: flex; flex-wrap: wrap; gap: .4em 1em; align-items: center; padding: .5em 1em;
+              background: #eef2f6; font-size: 13px; }}
+ #kg-params[hidden] {{ display: none; }}
+ #kg-params label {{ display: inline-flex; gap: .3em; align-items: center; }}
+ #kg-params input[type=text] {{ width: 16em; }}
+ #kg-params-status {{ color: #a40000; }}
 </style>
 </head>
 <body>
 <header>fintech-kg — read-only SPARQL endpoint <code>/sparql</code> · time limit {timeout:g} s ·
-results truncated to {max_rows:,} rows · one tab per canned query (parameters unbound: all rows)</header>
+results truncated to {max_rows:,} rows · one tab per canned query; its parameters above it (empty: not bound)</header>
+<form id="kg-params" autocomplete="off"><span id="kg-params-fields"></span>
+<button type="submit" id="kg-params-run" title="write the canned query with these values into the tab and run it">Run</button>
+<output id="kg-params-status" role="status"></output></form>
 <div id="yasgui"></div>
-<script>
-(function () {{
-  const QUERIES = {data};
-  const endpoint = window.location.origin + "/sparql";
-  // offline: bundled prefixes (no prefix.cc), no LOV class/property completion
-  Yasgui.defaults.yasqe.autocompleters = ["variables", "prefixes"];
-  Yasgui.defaults.yasqe.prefixCcApi = null;
-  const yasgui = new Yasgui(document.getElementById("yasgui"), {{
-    persistenceId: null, autoAddOnInit: false, populateFromUrl: false, copyEndpointOnNewTab: true,
-    requestConfig: {{ endpoint: endpoint, method: "POST" }},
-    endpointCatalogueOptions: {{ getData: () => [{{ endpoint: endpoint }}], keys: [] }},
-  }});
-  QUERIES.forEach(function (q, i) {{
-    yasgui.addTab(i === 0, {{ name: q.title, requestConfig: {{ endpoint: endpoint, method: "POST" }},
-                              yasqe: {{ value: q.text }} }});
-  }});
-  window.kgYasgui = yasgui;
-}})();
-</script>
+<script id="kg-page-data" type="application/json">{data}</script>
+<script src="/assets/query-page.js"></script>
 </body>
 </html>
 """.encode("utf-8")
@@ -774,10 +799,11 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.server.app
         if url.path in ("/", "/index.html"):
             return self._send(200, "text/html; charset=utf-8", app.page)
-        if url.path in ("/assets/yasgui.min.js", "/assets/yasgui.min.css"):
-            body = app.asset(url.path.rsplit("/", 1)[1])
-            ctype = "text/javascript; charset=utf-8" if url.path.endswith(".js") else "text/css; charset=utf-8"
-            return self._send(200, ctype, body, {"Cache-Control": "max-age=3600"})
+        if url.path.startswith("/assets/") and url.path[len("/assets/"):] in ASSETS:
+            name = url.path[len("/assets/"):]
+            return self._send(200, ASSETS[name], app.asset(name), {"Cache-Control": "max-age=3600"})
+        if url.path.startswith("/canned/"):
+            return self._canned(urllib.parse.unquote(url.path[len("/canned/"):]), url.query)
         if url.path == "/favicon.ico":
             return self._send(204, "text/plain", b"")
         if url.path in ("/sparql", "/query"):
@@ -796,6 +822,19 @@ class _Handler(BaseHTTPRequestHandler):
         return self._text(404, f"no such page: {url.path} (the endpoint is /sparql, the query page /)")
 
     do_HEAD = do_GET
+
+    def _canned(self, name: str, query: str) -> None:
+        """The text of a canned query with the parameters given (for the query page's form)."""
+        from kg.errors import QueryError
+
+        reason = self._foreign()
+        if reason:
+            return self._text(403, reason)
+        try:
+            text = canned_text(name, _parse_params(query))
+        except (ValueError, QueryError) as exc:
+            return self._text(400, str(exc))
+        self._send(200, "application/json; charset=utf-8", json.dumps({"query": text}, ensure_ascii=False).encode())
 
     def _body_length(self) -> int | str:
         """The declared body length, or why the headers are refused."""

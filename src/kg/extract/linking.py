@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from kg import iri
 from kg.extract.names import Mention, resolve_overlaps
-from kg.extract.names.overlaps import MODEL, without_model_overlaps
+from kg.extract.names.overlaps import MODEL, giving_way, may_declare, without_model_overlaps
 from kg.extract.names.base import Occupied
 from kg.extract.names.declared import find_declared_aliases, find_document_numbers
 from kg.model import Entity, Span
@@ -95,8 +95,9 @@ def link(text: str, mentions: list[Mention], registry: Registry, places: set[str
     model = [m for m in mentions if m.source == MODEL]
     mentions = resolve_overlaps([m for m in mentions if m.source != MODEL])  # sorted, ends ascend too
     taken = Occupied((m.start, m.end) for m in mentions)
-    extra = [*_declared(text, mentions, taken), *_numbered(text, mentions, taken),
-             *_derived(text, mentions, taken, registry, places)]
+    declared = list(_declared(text, mentions, taken))
+    mentions = giving_way(mentions, declared)
+    extra = [*declared, *_numbered(text, mentions, taken), *_derived(text, mentions, taken, registry, places)]
     ruled = mentions + extra
     # the trained recogniser's names fill only the gaps all of these leave
     gaps = resolve_overlaps(m for m in without_model_overlaps(ruled + model) if m.source == MODEL)
@@ -108,21 +109,32 @@ def link(text: str, mentions: list[Mention], registry: Registry, places: set[str
 
 def _declared(text: str, mentions: list[Mention], taken: Occupied) -> Iterator[Mention]:
     """Names declared by the text ((以下简称“X”)), attached to the mention just before the bracket,
-    wherever the text repeats them."""
+    wherever the text repeats them; where a recogniser read the same words as a name of its own,
+    the declaration takes the place (the caller drops that mention: see overlaps.giving_way)."""
     ends = [m.end for m in mentions]
+    claimed = Occupied()
     scanned: set[str] = set()
     for bracket, a_start, a_end in find_declared_aliases(text):
         before = bisect_right(ends, bracket) - 1
-        if before < 0 or bracket - ends[before] > 2:
+        if before < 0 or bracket - ends[before] > 2 or claimed.overlaps(a_start, a_end) or \
+                not may_declare(a_start, a_end, mentions, exact=False):
             continue
         owner = mentions[before]
         alias = text[a_start:a_end]
-        taken.add(a_start, a_end)
-        found = _scan(text, alias, taken) if alias not in scanned else []
+        again = _occurrences(text, alias, a_start) if alias not in scanned else []
         scanned.add(alias)
-        for s, e in [(a_start, a_end), *found]:
-            yield replace(owner, start=s, end=e, text=alias, source="declared", canonical=owner.canonical or owner.text)
-            taken.add(s, e)
+        for s, e in [(a_start, a_end), *again]:
+            if (s, e) == (a_start, a_end) or not claimed.overlaps(s, e) and \
+                    (not taken.overlaps(s, e) or may_declare(s, e, mentions, exact=True)):
+                yield replace(owner, start=s, end=e, text=alias, source="declared",
+                              canonical=owner.canonical or owner.text)
+                taken.add(s, e)
+                claimed.add(s, e)
+
+
+def _occurrences(text: str, surface: str, skip: int) -> list[tuple[int, int]]:
+    """Every other occurrence of a surface form."""
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(surface), text) if m.start() != skip]
 
 
 def _numbered(text: str, mentions: list[Mention], taken: Occupied) -> Iterator[Mention]:
@@ -176,7 +188,7 @@ def _cluster(mentions: list[Mention], registry: Registry) -> Linked:
             key = "name:" + iri.normalise_name(canonical)
             cluster = clusters.get(key)
             if cluster is None:
-                cluster = clusters[key] = _Cluster(key, canonical, m.category, m.kind, None)
+                cluster = clusters[key] = _Cluster(key, iri.canonical_name(canonical), m.category, m.kind, None)
         if m.source != "market-statement":  # "广州" in 广州拥有36家… is the market's place, not its name
             cluster.surfaces.append(m.text)
         cluster.spans.append(Span(m.start, m.end))
@@ -184,8 +196,16 @@ def _cluster(mentions: list[Mention], registry: Registry) -> Linked:
     entities: dict[str, Entity] = {}
     for key, c in clusters.items():
         entity_id = iri.entity_iri(registry_key=c.registry_key, name=c.name)
-        aliases = tuple(dict.fromkeys(a for a in (*c.surfaces, *c.registry_aliases) if a != c.name))
+        aliases = _aliases(c)
         entities[key] = Entity(id=entity_id, name=c.name, category=c.category, kind=c.kind, aliases=aliases,
                                mentions=tuple(c.spans), name_en=c.name_en, wikidata=c.wikidata,
                                registry_key=c.registry_key)
     return Linked(tuple(entities.values()), tuple((m, entities[key].id) for m, key in assigned))
+
+
+def _aliases(c: _Cluster) -> tuple[str, ...]:
+    """The other names of an entity, each once in its canonical form (星河小贷 and 星河 小贷 are
+    one alias; 上海某某（集团）有限公司 typed with half-width brackets is the name itself)."""
+    name = iri.canonical_name(c.name)
+    forms = (iri.canonical_name(a) for a in (*c.surfaces, *c.registry_aliases))
+    return tuple(dict.fromkeys(a for a in forms if a and a != name))

@@ -2,7 +2,9 @@
 
 Leftmost-longest wins, so 快手 inside 广州快手小额贷款有限公司 is no mention; on equal spans the
 recogniser with the lower priority number wins (markets, then the registry, then persons); a
-name from the trained recogniser only fills a gap that no registry or rule name covers."""
+name from the trained recogniser only fills a gap that no registry or rule name covers. A name the
+text declares ((以下简称“X”)) outranks what a recogniser made of the same words, but not a registry
+name: each span then names one entity."""
 
 from __future__ import annotations
 
@@ -39,3 +41,19 @@ def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
             kept[-1] = m
             last_end = m.end
     return kept
+
+
+def may_declare(start: int, end: int, mentions: list[Mention], *, exact: bool) -> bool:
+    """A declared name may stand here when no registry name overlaps the place and, unless the
+    words are the declaration's own (exact=False), any mention there covers exactly these words
+    (复华控股 again, not 复华控股 inside 复华控股有限公司)."""
+    over = [m for m in mentions if m.start < end and start < m.end]
+    return not any(m.source == "registry" or exact and (m.start, m.end) != (start, end) for m in over)
+
+
+def giving_way(mentions: list[Mention], declared: list[Mention]) -> list[Mention]:
+    """The mentions left once the declared names have taken their places."""
+    if not declared:
+        return mentions
+    spans = sorted((m.start, m.end) for m in declared)
+    return [m for m in mentions if not any(s < m.end and m.start < e for s, e in spans)]

@@ -22,8 +22,9 @@ def name_relations(entities: Iterable[Entity], first_evidence: dict[str, Evidenc
             for place in places:
                 if place.name in _COUNTRIES:
                     continue  # 中国中信有限公司: a national prefix says nothing about where it is based
-                # 广州快手小额贷款有限公司, or the place in brackets: 华夏信财互联网金融信息服务(上海)有限公司
-                if any(e.name.startswith(n) or f"({n})" in e.name or f"（{n}）" in e.name
+                # 广州快手小额贷款有限公司, or the place in brackets (full-width in a canonical name):
+                # 华夏信财互联网金融信息服务（上海）有限公司
+                if any(e.name.startswith(n) or f"（{n}）" in e.name
                        for n in (place.name, *place.aliases)):
                     yield Relation(e.id, "locatedIn", place.id, evidence)
                     break
