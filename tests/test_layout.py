@@ -216,3 +216,30 @@ def test_kg_viz_says_how_many_pages_it_drew_and_force_redraws_them_all(tmp_path,
     assert again.startswith(f"pages: 0 drawn, {drawn} unchanged")
     forced = CliRunner().invoke(main, ["viz", "--force"], catch_exceptions=False).output
     assert forced.startswith(f"pages: {drawn} drawn, 0 unchanged")
+
+
+@pytest.mark.parametrize("stated, expected", [
+    # articles disagree: the category most of them state wins, with the kinds stated alongside it
+    ([{"Lender", "P2PLender"}, {"Platform"}, {"Lender"}], {"Lender", "P2PLender"}),
+    ([{"Platform"}, {"Lender", "P2PLender"}, {"Platform"}], {"Platform"}),
+    # a tie goes to the declared order of categories (Lender before Platform)
+    ([{"Platform"}, {"Lender"}], {"Lender"}),
+])
+def test_an_entity_gets_one_top_category_however_articles_disagree(stated, expected):
+    from rdflib import RDF
+
+    entity = iri.entity_iri(name="某某金融")
+    said = [describe.Stated(entity, "某某金融", frozenset(c)) for c in stated]
+    g = describe.merge(entity, said, load_registry())
+    assert {str(t).rsplit("#", 1)[1] for t in g.objects(URIRef(entity), RDF.type)} == expected
+
+
+def test_the_registry_category_wins_over_what_articles_state():
+    from rdflib import RDF
+
+    registry = load_registry()
+    entry = next(e for e in registry if e.category == "Lender")
+    entity = iri.entity_iri(registry_key=entry.key)
+    g = describe.merge(entity, [describe.Stated(entity, entry.name, frozenset({"Platform"}))] * 3, registry)
+    types = {str(t).rsplit("#", 1)[1] for t in g.objects(URIRef(entity), RDF.type)}
+    assert "Lender" in types and "Platform" not in types

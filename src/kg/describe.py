@@ -22,6 +22,7 @@ from rdflib.namespace import SKOS
 from kg import iri
 from kg.curated import curated_facts
 from kg.extract.names.declared import DOCUMENT_NUMBER
+from kg.model import CATEGORIES
 from kg.registry import Registry, RegistryEntry
 from kg.store import Store, ntriples
 from kg.vocab import KG
@@ -53,6 +54,22 @@ def _preferred(names: Counter[str]) -> str:
     return min(names, key=lambda n: (-names[n], -len(n), n))
 
 
+def _categories(stated: list[Stated], entry: RegistryEntry | None) -> set[str]:
+    """One top category (the categories are disjoint): the registry's, else the one most articles
+    state, ties in the declared order; with the finer kinds stated together with it."""
+    counts = Counter(c for s in stated for c in s.categories if c in CATEGORIES)
+    if entry is not None:
+        top = entry.category
+    elif counts:
+        top = min(counts, key=lambda c: (-counts[c], CATEGORIES.index(c)))
+    else:
+        return set()
+    kinds = {c for s in stated if top in s.categories for c in s.categories if c not in CATEGORIES}
+    if entry is not None and entry.kind:
+        kinds.add(entry.kind)
+    return {top} | kinds
+
+
 def merge(entity: str, stated: Iterable[Stated], registry: Registry) -> Graph:
     """The one description of an entity: one zh prefLabel (the registry's name, else the most
     stated one), every other name as an altLabel, every stated category as an rdf:type."""
@@ -60,13 +77,12 @@ def merge(entity: str, stated: Iterable[Stated], registry: Registry) -> Graph:
     stated = list(stated)
     entry = registry_entry(entity, registry)
     names = Counter(s.name for s in stated)
-    categories = {c for s in stated for c in s.categories}
+    categories = _categories(stated, entry)
     for method in sorted({m for s in stated for m in s.found_by}):
         g.add((node, KG.foundBy, URIRef(method)))
     aliases = [a for s in stated for a in s.aliases]
     if entry is not None:
         preferred = entry.name
-        categories.add(entry.category)
         aliases += entry.aliases
         g.add((node, KG.registryKey, Literal(entry.key)))
         if entry.name_en:
