@@ -21,6 +21,7 @@ resident set (/usr/bin/time), store size the store folder on disk. Per size:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -147,6 +148,77 @@ def measure(size: int, work: Path, jobs: int) -> dict[str, object]:
     return row
 
 
+def replicate(source: Path, factor: int, work: Path) -> tuple[Path, Path, int]:
+    """A corpus and store `factor` times larger made from a built one, without extracting again:
+    each article is copied under new ids (scale-000123 → scale-000123r1 …) with its graph, whose
+    article IRIs, local IRIs and content hash are rewritten to match. The registry, ontology and
+    entity graphs are copied as they are; the entity graph is then refreshed from every copy."""
+    import pyoxigraph as ox
+
+    from kg.corpus import parse_corpus_file
+    from kg import iri
+
+    corpus, store_path = work / "corpus", work / "store"
+    shutil.rmtree(work, ignore_errors=True)
+    corpus.mkdir(parents=True)
+    src = ox.Store.read_only(str(source / "store"))
+    dst = ox.Store(str(store_path))
+    for g in src.named_graphs():
+        if not g.value.startswith(iri.GRAPH + "article/"):
+            dst.extend(ox.Quad(q.subject, q.predicate, q.object, q.graph_name)
+                       for q in src.quads_for_pattern(None, None, None, g))
+    count = 0
+    for path in sorted((source / "corpus").glob("*.md")):
+        article = parse_corpus_file(path)
+        text = path.read_text(encoding="utf-8")
+        quads = list(src.quads_for_pattern(None, None, None, ox.NamedNode(iri.article_graph(article.id))))
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+        for k in range(factor):
+            new_id = article.id if k == 0 else f"{article.id}r{k}"
+            copy = dataclasses.replace(article, id=new_id)
+            (corpus / f"{new_id}.md").write_text(text.replace(f"id: {article.id}\n", f"id: {new_id}\n", 1),
+                                                 encoding="utf-8")
+            body = data.replace(article.id, new_id).replace(article.content_hash, copy.content_hash)
+            dst.load(body.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            count += 1
+    dst.flush()
+    del dst, src
+    return corpus, store_path, count
+
+
+def measure_replicated(source: Path, factor: int, work: Path, jobs: int) -> dict[str, object]:
+    """Everything but extraction at `factor` × the source corpus: entity graph, inference, pages,
+    no-change and one-article builds, queries, memory and store size."""
+    target = work / f"x{factor}"
+    t0 = time.perf_counter()
+    corpus, store, size = replicate(source, factor, target)
+    row: dict[str, object] = {"articles": size, "replicate_s": round(time.perf_counter() - t0, 1)}
+    pages = target / "pages"
+    env = {**os.environ, "KG_CORPUS": str(corpus), "KG_STORE": str(store), "KG_OUTPUT": str(pages)}
+    script = ("import sys, time; from kg import describe, inference; from kg.registry import load_registry; "
+              "from kg.store import open_store; s = open_store(sys.argv[1]); t = time.perf_counter(); "
+              "describe.refresh(s, None, load_registry()); describe.set_current(s, load_registry()); "
+              "t1 = time.perf_counter(); inference.materialise(s); "
+              "print(round(t1 - t, 1), round(time.perf_counter() - t1, 1)); s.close()")
+    t0 = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-c", script, str(store)],
+                          capture_output=True, text=True, check=True)
+    row["entity_graph_s"], row["inference_s"] = (float(x) for x in done.stdout.split())
+    row["write_side_peak_mb"] = int(done.stderr.strip().splitlines()[-1]) // 1024
+    row["pages_s"], row["pages_peak_mb"] = run_kg(["viz"], env)
+    row["nochange_s"], row["nochange_peak_mb"] = run_kg(["build", "--jobs", str(jobs)], env)
+    edited = sorted(corpus.glob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n青松小额贷款有限公司与快手达成合作。\n", encoding="utf-8")
+    row["one_article_s"], _ = run_kg(["build", "--jobs", str(jobs)], env)
+    latencies = query_latencies(store)
+    row["queries_s"] = {k: round(v, 3) for k, v in latencies.items()}
+    row["store_mb"] = round(folder_mb(store), 1)
+    row["pages"] = sum(1 for _ in pages.rglob("*.html"))
+    for key in ("pages_s", "nochange_s", "one_article_s"):
+        row[key] = round(row[key], 1)
+    return row
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000],
@@ -154,7 +226,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-scale"))
     parser.add_argument("--keep", action="store_true", help="keep the corpora and stores")
+    parser.add_argument("--replicate", type=Path, metavar="DIR",
+                        help="a kept run's folder (e.g. /tmp/kg-bench-scale/n5000): measure it copied --factor times")
+    parser.add_argument("--factor", type=int, default=10)
     args = parser.parse_args(argv)
+    if args.replicate:
+        row = measure_replicated(args.replicate, args.factor, args.work, args.jobs)
+        print(json.dumps(row, ensure_ascii=False, indent=1))
+        (args.work / f"replicated-x{args.factor}.json").write_text(json.dumps(row, ensure_ascii=False, indent=1))
+        return 0
     rows = []
     for size in args.sizes:
         rows.append(measure(size, args.work, args.jobs))
