@@ -1,14 +1,17 @@
 """Builds on a real Dask cluster (`dask scheduler` and two `dask worker --nthreads 1` processes on
 127.0.0.1): the store equals a local build's, a worker killed mid-build loses nothing and has
-nothing written twice, and a scheduler that cannot be reached is a clean error, quickly.
+nothing written twice, kg.toml sends a command-line build there, and a scheduler that cannot be
+reached or a worker without the package is a clean error, quickly.
 
 Select them with `-m dask`."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -65,6 +68,18 @@ def assert_same_store(actual: dict, expected: dict) -> None:
     assert not different, f"graphs that differ from the local build's: {different}"
 
 
+@contextlib.contextmanager
+def extracted_on(scheduler: str) -> Iterator[list[str]]:
+    """The ids of the articles whose extraction the cluster ran meanwhile (its task stream)."""
+    from distributed import Client, get_task_stream
+
+    ids: list[str] = []
+    with Client(scheduler, set_as_default=False) as client:
+        with get_task_stream(client) as stream:
+            yield ids
+    ids.extend(task["key"][1] for task in stream.data if isinstance(task["key"], tuple) and task["key"][0] == "kg-extract")
+
+
 class CountingStore:
     """A real store that counts its graph writes (the build's only way to write an article)."""
 
@@ -117,11 +132,28 @@ def test_a_worker_killed_mid_build_loses_nothing_and_nothing_is_written_twice(cl
             assert_same_store(graphs(real), local_graphs)
 
 
-def test_an_unreachable_scheduler_is_a_clean_error_quickly(tmp_path, monkeypatch):
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A folder with the sample corpus, as the working directory of `kg` commands."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KG_STORE", raising=False)
-    monkeypatch.setenv("KG_SCHEDULER", f"tcp://127.0.0.1:{free_port()}")  # nothing listens there
+    for name in ("KG_STORE", "KG_EXECUTOR", "KG_SCHEDULER"):
+        monkeypatch.delenv(name, raising=False)
     shutil.copytree(CORPUS, tmp_path / "corpus")
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_kg_toml_sends_a_command_line_build_to_the_cluster(cluster, project):
+    (project / "kg.toml").write_text(f'[kg]\nexecutor = "dask"\nscheduler = "{cluster.scheduler}"\n')
+    with extracted_on(cluster.scheduler) as ids:
+        result = CliRunner().invoke(main, ["build", "--no-pages", "--no-infer"])
+    assert result.exit_code == 0, result.output
+    assert "1 built" in result.output
+    assert ids == [p.stem for p in CORPUS.glob("*.md")]
+
+
+def test_an_unreachable_scheduler_is_a_clean_error_quickly(project, monkeypatch):
+    monkeypatch.setenv("KG_SCHEDULER", f"tcp://127.0.0.1:{free_port()}")  # nothing listens there
     started = time.monotonic()
     result = CliRunner().invoke(main, ["build", "--executor", "dask", "--scheduler-timeout", "1", "--no-pages"])
     assert result.exit_code == ClusterError.exit_code != 0

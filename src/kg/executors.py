@@ -190,7 +190,7 @@ class Dask:
 
         def submit(n: int) -> None:
             for a in islice(todo, max(n, 0)):
-                key = f"kg-extract-{a.id}-{tokenize(a, self.models)}"
+                key = ("kg-extract", a.id, tokenize(a, self.models))  # one group on the dashboard
                 future = client.submit(_extract_on_worker, a, self.models, key=key)
                 pending[future] = a
                 completed.add(future)
