@@ -8,8 +8,7 @@ reported and skipped: its previous graph (if any) stays as it was, and the next 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,8 @@ from kg import describe, iri
 from kg.corpus import iter_corpus, remove_interrupted_writes
 from kg.curated import load_registry_graph
 from kg.errors import CorpusError, KgError
-from kg.model import Article, Extraction
+from kg.executors import Executor, local
+from kg.model import Article
 from kg.registry import Registry, load_registry
 from kg.store import Store
 from kg.vocab import KG, ontology_bytes, ontology_graph
@@ -65,33 +65,11 @@ def recorded_versions(store: Store) -> dict[str, tuple[str, str]]:
     return {str(g): (str(h), str(v)) for g, h, v in table.rows}
 
 
-def _extract_one(article: Article) -> Extraction:
-    from kg.nlp import extract_article
-
-    return extract_article(article)
-
-
-def _extract_all(articles: list[Article], jobs: int) -> Iterable[tuple[Article, Extraction | Exception]]:
-    """Results in input order; with jobs > 1 the pipeline loads once per worker process."""
-    if jobs <= 1 or len(articles) < 2:
-        for a in articles:
-            try:
-                yield a, _extract_one(a)
-            except Exception as exc:  # one bad article must not stop the build
-                yield a, exc
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_extract_one, a) for a in articles]
-        for a, f in zip(articles, futures):
-            try:
-                yield a, f.result()
-            except Exception as exc:
-                yield a, exc
-
-
 def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = False,
-          progress: Progress | None = None, infer: bool = False, registry: Registry | None = None) -> BuildReport:
-    """``registry``: whose curated facts fill the registry graph (default: the shipped one, as extraction uses)."""
+          progress: Progress | None = None, infer: bool = False, registry: Registry | None = None,
+          executor: Executor | None = None) -> BuildReport:
+    """``registry``: whose curated facts fill the registry graph (default: the shipped one, as extraction uses);
+    ``executor``: where extraction runs (default: this process, or ``jobs`` local processes)."""
     from kg.extract import extractor_version
     from kg.rdf import facts_to_graph
 
@@ -126,7 +104,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
         describe.set_current(store, None)  # until the refresh below has run
 
     total = len(articles)
-    for done, (article, result) in enumerate(_extract_all(articles, jobs), start=1):
+    for done, (article, result) in enumerate((executor or local(jobs)).extract(articles), start=1):
         if progress:
             progress(article.id, done, total)
         if isinstance(result, Exception):

@@ -113,17 +113,26 @@ def extract(files: tuple[Path, ...], fmt: str, models: bool) -> None:
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None)
 @_store_option
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default=None,
+              help="Where extraction runs: local processes (--jobs) or a Dask cluster (default: $KG_EXECUTOR, kg.toml, local).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="The Dask scheduler for --executor dask (default: $KG_SCHEDULER, kg.toml).")
+@click.option("--scheduler-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="How long to try reaching the scheduler, and to wait for a first worker.")
 @click.option("--force", is_flag=True, help="Re-extract every article.")
 @click.option("--infer/--no-infer", default=None, help="Materialise RDFS/OWL RL inferences (default: on for the embedded store).")
 @click.option("--pages/--no-pages", default=True, help="Write the HTML pages into output/ after the build.")
-def build(corpus_dir, store_location, jobs: int, force: bool, infer, pages: bool) -> None:
+def build(corpus_dir, store_location, jobs: int, executor, scheduler, scheduler_timeout: float, force: bool, infer,
+          pages: bool) -> None:
     """Extract every corpus article into its own named graph; unchanged articles are skipped."""
     from kg.build import build as run_build
+    from kg.executors import choose
     from kg.snapshots import open_reader, refresh_snapshot
     from kg.store import open_store
 
-    settings = Settings.load(store=store_location, corpus=corpus_dir)
+    settings = Settings.load(store=store_location, corpus=corpus_dir, executor=executor, scheduler=scheduler)
     infer = settings.infer_default if infer is None else infer
+    extraction = choose(settings.executor, jobs=jobs, scheduler=settings.scheduler, timeout=scheduler_timeout)
     with open_store(settings.store) as store:
         bar = None
 
@@ -137,7 +146,7 @@ def build(corpus_dir, store_location, jobs: int, force: bool, infer, pages: bool
             bar.update(1)
 
         try:
-            report = run_build(settings.corpus, store, jobs=jobs, force=force, progress=progress, infer=infer)
+            report = run_build(settings.corpus, store, force=force, progress=progress, infer=infer, executor=extraction)
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)

@@ -1,5 +1,6 @@
-"""Where things are: command-line options, then environment ($KG_STORE, $KG_CORPUS, $KG_OUTPUT),
-then ./kg.toml, then the defaults (corpus/, output/, output/store)."""
+"""Where things are: command-line options, then environment ($KG_STORE, $KG_CORPUS, $KG_OUTPUT,
+$KG_EXECUTOR, $KG_SCHEDULER), then ./kg.toml, then the defaults (corpus/, output/, output/store,
+local extraction)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from kg.errors import KgError, StoreError
 
 CONFIG_FILE = "kg.toml"
+_FILE_KEYS = ("store", "corpus", "output", "executor", "scheduler")
 
 
 class ConfigError(KgError):
@@ -23,6 +25,8 @@ class Settings:
     corpus: Path
     output: Path
     store: str  # a folder for the embedded store, or an http(s) URL of a SPARQL server
+    executor: str = "local"  # where extraction runs: local, or dask (kg.executors)
+    scheduler: str | None = None  # the Dask scheduler, tcp://HOST:PORT
 
     @property
     def remote(self) -> bool:
@@ -39,7 +43,8 @@ class Settings:
 
     @classmethod
     def load(cls, *, store: str | Path | None = None, corpus: str | Path | None = None,
-             output: str | Path | None = None, cwd: Path | None = None) -> Settings:
+             output: str | Path | None = None, executor: str | None = None, scheduler: str | None = None,
+             cwd: Path | None = None) -> Settings:
         cwd = cwd or Path.cwd()
         file_values: dict[str, str] = {}
         config = cwd / CONFIG_FILE
@@ -49,7 +54,7 @@ class Settings:
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{config}: {exc}") from exc
             section = data.get("kg", data)
-            file_values = {k: str(v) for k, v in section.items() if k in ("store", "corpus", "output")}
+            file_values = {k: str(v) for k, v in section.items() if k in _FILE_KEYS}
 
         def pick(option, env: str, key: str, default: str) -> str:
             if option is not None:
@@ -61,4 +66,6 @@ class Settings:
             corpus=Path(pick(corpus, "KG_CORPUS", "corpus", "corpus")),
             output=out,
             store=pick(store, "KG_STORE", "store", str(out / "store")),
+            executor=pick(executor, "KG_EXECUTOR", "executor", "local"),
+            scheduler=pick(scheduler, "KG_SCHEDULER", "scheduler", "") or None,
         )
