@@ -1,0 +1,122 @@
+"""Near-duplicates: the same story re-posted on another site, with that site's header and footer.
+
+Two articles are compared by the sets of 5-character shingles of their normalised texts
+(kg.corpus.normalised_text_key: no punctuation or spaces, Simplified, case folded); character
+n-grams need no word segmentation, which suits Chinese. Their similarity is the Jaccard index of
+those sets. MinHash signatures (datasketch, 128 permutations) and LSH banding (32 bands of 4
+rows) find the candidates without comparing every pair; each candidate is then compared exactly.
+
+The threshold, NEAR_DUPLICATE_SIMILARITY = 0.7, was measured on the 4,500 FinNSP texts: of the
+pairs of long texts (300 characters or more) with a similarity between 0.6 and 0.8, all were one
+story or one advertisement posted twice; re-posts with a longer header fell to 0.5–0.7 (one at
+0.69), and the closest pair of different articles was at 0.58 (two how-to pieces on one
+product). Banding at 32 × 4 makes a pair at 0.7 a candidate with probability 0.9998 and one at
+0.5 with 0.87, so 0.5 is the lowest useful threshold.
+
+Signatures are cached in a sidecar file in the corpus folder (SIDECAR), so that an add does not
+re-read every corpus article: an entry is reused while its file keeps its size and mtime.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kg.files import write_atomic
+
+__all__ = ["NEAR_DUPLICATE_SIMILARITY", "MIN_SIMILARITY", "SIDECAR", "shingles", "jaccard", "signature",
+           "SignatureIndex", "Cached", "load_sidecar", "save_sidecar"]
+
+NEAR_DUPLICATE_SIMILARITY = 0.7
+MIN_SIMILARITY = 0.5
+SHINGLE = 5
+NUM_PERM = 128
+BANDS, ROWS = 32, 4
+SEED = 1
+SIDECAR = ".kg-signatures.json"
+# What a stored signature depends on: a cache written with other settings is rebuilt.
+_FORMAT = f"kg-signatures 1; shingle {SHINGLE}; perm {NUM_PERM}; seed {SEED}; crc32; affine32"
+
+
+def shingles(key: str) -> frozenset[str]:
+    """The SHINGLE-character pieces of a normalised text (the whole text when it is shorter)."""
+    if len(key) <= SHINGLE:
+        return frozenset([key])
+    return frozenset(key[i:i + SHINGLE] for i in range(len(key) - SHINGLE + 1))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """|A ∩ B| / |A ∪ B|: 1 for the same shingles, 0 for none in common."""
+    union = len(a | b)
+    return len(a & b) / union if union else 1.0
+
+
+def signature(pieces: Iterable[str]) -> np.ndarray:
+    """The MinHash signature (NUM_PERM 32-bit values) of a shingle set.
+
+    Shingles are hashed with CRC-32: stable across processes (a signature is cached on disk) and
+    three times faster than datasketch's default SHA-1 on 1,300 shingles, the dev articles' mean."""
+    from datasketch import MinHash  # imported when needed: datasketch loads scipy (0.3–0.8 s)
+
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32")
+    minhash.update_batch([piece.encode("utf-8") for piece in pieces])
+    return minhash.hashvalues.astype(np.uint32)
+
+
+class SignatureIndex:
+    """Signatures by key, and the LSH that finds the keys whose signature is like a given one."""
+
+    def __init__(self) -> None:
+        from datasketch import MinHashLSH
+
+        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
+
+    def add(self, key: str, sig: np.ndarray) -> None:
+        self._lsh.insert(key, _lean(sig), check_duplication=False)
+
+    def candidates(self, sig: np.ndarray) -> list[str]:
+        """Keys whose texts may be near-duplicates (to be compared exactly)."""
+        return sorted(self._lsh.query(_lean(sig)))
+
+
+def _lean(sig: np.ndarray):
+    from datasketch import LeanMinHash
+
+    return LeanMinHash(seed=SEED, hashvalues=sig.astype(np.uint64), scheme="affine32")
+
+
+@dataclass(frozen=True)
+class Cached:
+    """What the sidecar keeps of one corpus file, valid while the file keeps its size and mtime."""
+
+    size: int
+    mtime_ns: int
+    id: str
+    digest: str  # of the normalised text: same digest, same text
+    sig: np.ndarray
+
+
+def load_sidecar(folder: Path) -> dict[str, Cached]:
+    """The cached entries by file name; none when the file is missing, unreadable or of another format."""
+    try:
+        data = json.loads((folder / SIDECAR).read_text(encoding="utf-8"))
+        if data.get("format") != _FORMAT:
+            return {}
+        return {name: Cached(size, mtime, id_, digest,
+                             np.frombuffer(base64.b64decode(sig), dtype="<u4").astype(np.uint32))
+                for name, (size, mtime, id_, digest, sig) in data["files"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}  # a cache only: rebuilt from the corpus files
+
+
+def save_sidecar(folder: Path, entries: Mapping[str, Cached]) -> None:
+    """Replace the sidecar atomically (a reader sees the old one or the new one)."""
+    files = {name: [e.size, e.mtime_ns, e.id, e.digest, base64.b64encode(e.sig.astype("<u4").tobytes()).decode("ascii")]
+             for name, e in sorted(entries.items())}
+    write_atomic(folder / SIDECAR, json.dumps({"format": _FORMAT, "files": files}, ensure_ascii=False))
