@@ -553,9 +553,11 @@ def loose_date(value: str | None) -> date | None:
 
 
 def _is_site_name(name: str) -> bool:
+    if _DOMAIN.match(name):
+        return len(name) <= 63
     if not 0 < len(name) <= _SITE_NAME_MAX or _SENTENCE_MARKS.intersection(name):
         return False
-    return bool(_DOMAIN.match(name)) or name.endswith(article_cues()["site_name_endings"])
+    return name.endswith(article_cues()["site_name_endings"])
 
 
 def split_site_name(title: str) -> tuple[str, str | None]:
