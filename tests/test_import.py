@@ -408,3 +408,27 @@ def test_the_progress_bar_is_drawn_on_stderr_only_when_asked_or_on_a_terminal(cl
     assert result.exit_code == 0
     assert ("adding" in result.stderr) == shown
     assert "adding" not in result.stdout
+
+
+@needs_dev
+def test_scanning_the_signatures_finds_the_same_candidates_as_the_lsh():
+    """SignatureIndex answers its first queries by comparing bands directly, later ones from
+    datasketch's MinHashLSH: scanning only, LSH only and a switch half-way find the same keys,
+    queried and added in turn as an import does."""
+    from kg.neardup import SignatureIndex
+
+    texts = [normalised_text_key(clean_article_text(p.read_text(encoding="utf-8")))
+             for p in sorted(DEV_CORPUS.glob("*.txt"))]
+    indexes = [SignatureIndex(scan_queries=10**9), SignatureIndex(scan_queries=0),
+               SignatureIndex(scan_queries=len(texts))]
+    found = 0
+    for n, text in enumerate(texts * 2):  # the second round queries texts already added
+        query = signature(shingles(text[len(text) // 10:]))  # the article less its first tenth
+        answers = [index.candidates(query) for index in indexes]
+        assert answers[0] == answers[1] == answers[2]
+        if n >= len(texts):
+            found += str(n - len(texts)) in answers[0]
+        else:
+            for index in indexes:
+                index.add(str(n), signature(shingles(text)))
+    assert found >= 0.95 * len(texts)

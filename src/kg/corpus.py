@@ -638,6 +638,21 @@ class CorpusAdder:
 
     def add(self, draft: Draft) -> Path:
         """Write the draft as a new corpus file, or raise what the corpus already has."""
+        digest, sig = self.check(draft)
+        article_id = self._free_id(draft, digest)
+        target = self.folder / f"{article_id}.md"
+        if target.exists():
+            raise CorpusError(f"{target}: already exists; not overwriting it")
+        _write_new(target, _render({**draft.front, "id": article_id}, draft.text))
+        stat = target.stat()
+        self._keys[article_id] = draft.key
+        self._remember(target, Cached(stat.st_size, stat.st_mtime_ns, article_id, digest, sig))
+        self._changed = True
+        return target
+
+    def check(self, draft: Draft) -> tuple[str, object]:
+        """The draft's text digest and signature; DuplicateArticleError if the corpus has its text,
+        NearDuplicateError if it has a near-duplicate (unless near-duplicates are kept)."""
         digest = _digest(draft.key)
         if digest in self._digests:
             existing = self._paths[self._digests[digest]]
@@ -651,16 +666,7 @@ class CorpusAdder:
             raise NearDuplicateError(
                 f"{draft.source}: near-duplicate of {other} (similarity {alike:.2f}), in the corpus as "
                 f"{self._paths[other]}", existing=str(self._paths[other]), existing_id=other, similarity=alike)
-        article_id = self._free_id(draft, digest)
-        target = self.folder / f"{article_id}.md"
-        if target.exists():
-            raise CorpusError(f"{target}: already exists; not overwriting it")
-        _write_new(target, _render({**draft.front, "id": article_id}, draft.text))
-        stat = target.stat()
-        self._keys[article_id] = draft.key
-        self._remember(target, Cached(stat.st_size, stat.st_mtime_ns, article_id, digest, sig))
-        self._changed = True
-        return target
+        return digest, sig
 
     def _free_id(self, draft: Draft, digest: str) -> str:
         """The draft's id; a derived one already in use gets the text's digest appended (two

@@ -24,6 +24,7 @@ import json
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,7 @@ SIDECAR = ".kg-signatures.json"
 _FORMAT = f"kg-signatures 1; shingle {SHINGLE}; perm {NUM_PERM}; seed {SEED}; crc32; affine32"
 
 
+@lru_cache(maxsize=1024)  # an article often is a candidate for several others in one import
 def shingles(key: str) -> frozenset[str]:
     """The SHINGLE-character pieces of a normalised text (the whole text when it is shorter)."""
     if len(key) <= SHINGLE:
@@ -62,27 +64,72 @@ def signature(pieces: Iterable[str]) -> np.ndarray:
 
     Shingles are hashed with CRC-32: stable across processes (a signature is cached on disk) and
     three times faster than datasketch's default SHA-1 on 1,300 shingles, the dev articles' mean."""
-    from datasketch import MinHash  # imported when needed: datasketch loads scipy (0.3–0.8 s)
+    from datasketch import MinHash  # imported when needed, like _lsh
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32")
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32",
+                      permutations=_permutations())
     minhash.update_batch([piece.encode("utf-8") for piece in pieces])
     return minhash.hashvalues.astype(np.uint32)
 
 
+@lru_cache(maxsize=1)
+def _permutations():
+    """The SEED's permutations, drawn once (datasketch draws them again for every MinHash)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+
+
 class SignatureIndex:
-    """Signatures by key, and the LSH that finds the keys whose signature is like a given one."""
+    """Signatures by key, and the keys whose signature shares a band with a given one.
 
-    def __init__(self) -> None:
-        from datasketch import MinHashLSH
+    A key is a candidate when all ROWS values of at least one of the BANDS bands equal the
+    query's: the banding of datasketch's MinHashLSH with params (BANDS, ROWS). The first
+    `scan_queries` queries compare the bands over the whole signature matrix with numpy (about
+    1 ms per 5,000 articles), so one add to a large corpus does not pay for building the LSH
+    (about 0.3 ms per article); later queries go to a MinHashLSH, built once.
+    """
 
-        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
+    def __init__(self, scan_queries: int = 64) -> None:
+        self._scan_queries = scan_queries
+        self._keys: list[str] = []
+        self._matrix = np.empty((0, NUM_PERM), dtype=np.uint32)
+        self._fresh: list[np.ndarray] = []  # added since the matrix was last stacked
+        self._queries = 0
+        self._lsh = None
 
     def add(self, key: str, sig: np.ndarray) -> None:
-        self._lsh.insert(key, _lean(sig), check_duplication=False)
+        self._keys.append(key)
+        self._fresh.append(sig)
+        if self._lsh is not None:
+            self._lsh.insert(key, _lean(sig), check_duplication=False)
 
     def candidates(self, sig: np.ndarray) -> list[str]:
-        """Keys whose texts may be near-duplicates (to be compared exactly)."""
-        return sorted(self._lsh.query(_lean(sig)))
+        """Keys whose texts may be near-duplicates (to be compared exactly), in key order."""
+        self._queries += 1
+        if self._lsh is None and self._queries > self._scan_queries:
+            self._lsh = _lsh(zip(self._keys, self._stacked()))
+        if self._lsh is not None:
+            return sorted(self._lsh.query(_lean(sig)))
+        bands = self._stacked().reshape(-1, BANDS, ROWS)
+        hits = np.flatnonzero((bands == sig.reshape(BANDS, ROWS)).all(axis=2).any(axis=1))
+        return sorted(self._keys[i] for i in hits)
+
+    def _stacked(self) -> np.ndarray:
+        if self._fresh:
+            self._matrix = np.vstack([self._matrix, *self._fresh])
+            self._fresh = []
+        return self._matrix
+
+
+def _lsh(items: Iterable[tuple[str, np.ndarray]]):
+    from datasketch import MinHashLSH  # imported when needed: datasketch loads scipy (0.3–0.8 s)
+
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
+    with lsh.insertion_session() as session:
+        for key, sig in items:
+            session.insert(key, _lean(sig), check_duplication=False)
+    return lsh
 
 
 def _lean(sig: np.ndarray):
