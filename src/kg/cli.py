@@ -13,6 +13,7 @@ import click
 
 from kg.config import Settings
 from kg.errors import KgError
+from kg.neardup import MIN_SIMILARITY, NEAR_DUPLICATE_SIMILARITY
 
 
 class KgGroup(click.Group):
@@ -50,7 +51,7 @@ def _store_option(f):
 @click.option("--field", "fields", multiple=True, metavar="PART=FIELD",
               help="JSON Lines / CSV field holding a part (id, title, text, url, published, outlet), e.g. text=content.")
 @click.option("--keep-duplicates", is_flag=True, help="Add near-duplicates (re-posts) too; the same text is always skipped.")
-@click.option("--similarity", type=click.FloatRange(0.5, 1.0), default=0.7, show_default=True,
+@click.option("--similarity", type=click.FloatRange(MIN_SIMILARITY, 1.0), default=NEAR_DUPLICATE_SIMILARITY, show_default=True,
               help="Jaccard similarity of 5-character shingles from which an article counts as a near-duplicate.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
 def add(sources: tuple[Path, ...], corpus_dir: Path | None, article_id, title, outlet, source_url, published,

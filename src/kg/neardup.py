@@ -26,10 +26,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from kg.files import write_atomic
+
+if TYPE_CHECKING:  # numpy and datasketch are imported when first needed: `kg --help` stays fast
+    import numpy as np
 
 __all__ = ["NEAR_DUPLICATE_SIMILARITY", "MIN_SIMILARITY", "SIDECAR", "shingles", "jaccard", "signature",
            "SignatureIndex", "Cached", "load_sidecar", "save_sidecar"]
@@ -69,7 +71,7 @@ def signature(pieces: Iterable[str]) -> np.ndarray:
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32",
                       permutations=_permutations())
     minhash.update_batch([piece.encode("utf-8") for piece in pieces])
-    return minhash.hashvalues.astype(np.uint32)
+    return minhash.hashvalues.astype("uint32")
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +93,8 @@ class SignatureIndex:
     """
 
     def __init__(self, scan_queries: int = 64) -> None:
+        import numpy as np
+
         self._scan_queries = scan_queries
         self._keys: list[str] = []
         self._matrix = np.empty((0, NUM_PERM), dtype=np.uint32)
@@ -111,11 +115,15 @@ class SignatureIndex:
             self._lsh = _lsh(zip(self._keys, self._stacked()))
         if self._lsh is not None:
             return sorted(self._lsh.query(_lean(sig)))
+        import numpy as np
+
         bands = self._stacked().reshape(-1, BANDS, ROWS)
         hits = np.flatnonzero((bands == sig.reshape(BANDS, ROWS)).all(axis=2).any(axis=1))
         return sorted(self._keys[i] for i in hits)
 
     def _stacked(self) -> np.ndarray:
+        import numpy as np
+
         if self._fresh:
             self._matrix = np.vstack([self._matrix, *self._fresh])
             self._fresh = []
@@ -135,7 +143,7 @@ def _lsh(items: Iterable[tuple[str, np.ndarray]]):
 def _lean(sig: np.ndarray):
     from datasketch import LeanMinHash
 
-    return LeanMinHash(seed=SEED, hashvalues=sig.astype(np.uint64), scheme="affine32")
+    return LeanMinHash(seed=SEED, hashvalues=sig.astype("uint64"), scheme="affine32")
 
 
 @dataclass(frozen=True)
@@ -151,15 +159,18 @@ class Cached:
 
 def load_sidecar(folder: Path) -> dict[str, Cached]:
     """The cached entries by file name; none when the file is missing, unreadable or of another format."""
+    import numpy as np
+
     try:
         data = json.loads((folder / SIDECAR).read_text(encoding="utf-8"))
         if data.get("format") != _FORMAT:
             return {}
-        return {name: Cached(size, mtime, id_, digest,
-                             np.frombuffer(base64.b64decode(sig), dtype="<u4").astype(np.uint32))
-                for name, (size, mtime, id_, digest, sig) in data["files"].items()}
+        entries = {name: Cached(size, mtime, id_, digest,
+                                np.frombuffer(base64.b64decode(sig), dtype="<u4").astype("uint32"))
+                   for name, (size, mtime, id_, digest, sig) in data["files"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}  # a cache only: rebuilt from the corpus files
+    return entries if all(e.sig.shape == (NUM_PERM,) for e in entries.values()) else {}
 
 
 def save_sidecar(folder: Path, entries: Mapping[str, Cached]) -> None:
