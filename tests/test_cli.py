@@ -177,3 +177,37 @@ def test_a_wrong_parameter_value_is_refused_before_any_store_is_opened(cli):
     result = CliRunner().invoke(main, ["query", "entities", "-p", "category=bank"])
     assert result.exit_code == 2
     assert "choose one of Lender" in result.output and "no store" not in result.output
+
+
+SUBSIDIARY_OF = ("PREFIX kg: <https://w3id.org/fintech-kg/ontology#> "
+                 "CONSTRUCT { ?a kg:subsidiaryOf ?b } WHERE { ?a kg:subsidiaryOf ?b }")
+
+
+def test_viz_o_names_a_folder_with_query_too(cli, tmp_path):
+    assert cli("build", "--no-infer", "--no-pages").exit_code == 0
+    page = cli("viz", "--query", SUBSIDIARY_OF, "-o", str(tmp_path / "pages"))
+    assert page.exit_code == 0 and (tmp_path / "pages" / "query.html").is_file()
+    assert "subsidiaryOf" in (tmp_path / "pages" / "query.html").read_text(encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("keep", encoding="utf-8")
+    for args in (("--query", SUBSIDIARY_OF), ()):
+        refused = cli("viz", *args, "-o", str(tmp_path / "notes.txt"))
+        assert refused.exit_code == 2 and "-o names a folder" in refused.output
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_export_o_names_a_folder_or_the_one_file(cli, tmp_path):
+    import networkx as nx
+
+    assert cli("build", "--no-infer", "--no-pages").exit_code == 0
+    nodes = {n for n, _ in nx.parse_graphml(cli("export", "--format", "graphml").stdout).nodes(data=True)}
+    assert len(nodes) > 3  # stdout without -o
+    assert cli("export", "--format", "gexf", "-o", str(tmp_path / "net")).exit_code == 0
+    assert set(nx.read_gexf(tmp_path / "net" / "graph.gexf").nodes) == nodes
+    assert cli("export", "--format", "graphml", "-o", str(tmp_path / "mine.graphml")).exit_code == 0
+    assert set(nx.read_graphml(tmp_path / "mine.graphml").nodes) == nodes
+    assert cli("export", "--format", "csv", "-o", str(tmp_path / "tables")).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["edges.csv", "nodes.csv"]
+    assert cli("export", "--article", "kuaishou-microloan-guangzhou-top10", "-o", str(tmp_path / "rdf")).exit_code == 0
+    assert "快手" in (tmp_path / "rdf" / "kuaishou-microloan-guangzhou-top10.trig").read_text(encoding="utf-8")
+    no_folder = cli("export", "--format", "csv")
+    assert no_folder.exit_code == 2 and "-o FOLDER" in no_folder.output

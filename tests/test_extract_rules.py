@@ -363,12 +363,13 @@ def test_a_document_number_names_the_same_regulation():
     assert "金规〔2025〕9号" in regulation.aliases
 
 
-def test_the_document_number_is_in_the_graph():
-    from kg.rdf import facts_to_graph
+def test_the_document_number_is_in_the_entity_description():
+    from kg.describe import describe_alone
+    from kg.registry import load_registry
     from kg.vocab import KG
 
     x, _ = run("国家金融监督管理总局印发《小额贷款公司监督管理暂行办法》（金规〔2025〕9号）。")
-    g = facts_to_graph(x, "test")
+    g = describe_alone(x.entities, load_registry())
     assert [str(o) for o in g.objects(None, KG.documentNumber)] == ["金规〔2025〕9号"]
 
 

@@ -11,7 +11,7 @@ from rdflib.namespace import SKOS
 
 from kg import iri
 from kg.build import build
-from kg.inference import materialise
+from kg.inference import inferred_graphs, materialise
 from kg.store import EmbeddedStore
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -72,9 +72,19 @@ def test_inverse_property(inferred_store):
     assert any(c == MICRO for _, c in rows)  # from the article: 快手小贷 subsidiaryOf 快手
 
 
+def _inferred(store) -> Graph:
+    g = Graph()
+    for name in inferred_graphs(store):
+        g.parse(data=store.dump("ntriples", name).decode(), format="nt")
+    return g
+
+
+def _inferred_size(store) -> int:
+    return sum(len(store.dump("nquads", name).splitlines()) for name in inferred_graphs(store))
+
+
 def test_only_inferred_graph_written_and_useful(inferred_store):
-    inferred = Graph()
-    inferred.parse(data=inferred_store.dump("ntriples", iri.INFERRED_GRAPH).decode(), format="nt")
+    inferred = _inferred(inferred_store)
     assert len(inferred) > 0
     from rdflib import OWL, RDFS, BNode
 
@@ -90,10 +100,10 @@ def test_only_inferred_graph_written_and_useful(inferred_store):
 
 
 def test_replaced_not_accumulated(inferred_store):
-    size1 = len(inferred_store.dump("nquads", iri.INFERRED_GRAPH).splitlines())
+    size1 = _inferred_size(inferred_store)
     inferred_store.drop_graph(EXTRA_GRAPH)
     second = materialise(inferred_store).inferred  # second run, over less data
-    size2 = len(inferred_store.dump("nquads", iri.INFERRED_GRAPH).splitlines())
+    size2 = _inferred_size(inferred_store)
     assert size2 == second
     assert second < size1  # the bank's inferences went with its graph: replaced, not accumulated
     assert str(BANK) not in _lenders(inferred_store)
@@ -106,7 +116,7 @@ def test_no_inference_without_infer(tmp_path):
     _extra(store)
     report = build(_corpus(tmp_path), store, infer=False)
     assert report.ok and report.inferred is None
-    assert iri.INFERRED_GRAPH not in store.graph_names()
+    assert inferred_graphs(store) == []
     asserted = {str(r[0]) for r in store.select(
         PREFIX + "SELECT ?x WHERE { GRAPH ?g { ?x a kg:Lender } }").rows}
     assert _lenders(store) == asserted  # nothing beyond asserted types
@@ -118,6 +128,49 @@ def test_no_inference_without_infer(tmp_path):
 
 def test_materialise_returns_its_sizes_and_timings_as_a_value(inferred_store):
     run = materialise(inferred_store)
-    assert run.inferred == len(inferred_store.dump("nquads", iri.INFERRED_GRAPH).splitlines())
-    assert run.closure_triples > run.input_triples > 0
+    assert run.inferred == _inferred_size(inferred_store)
+    assert 2 <= run.rounds < 10  # a fixpoint, reached: the last round added nothing
     assert run.reasoning_seconds >= 0 and run.total_seconds >= 0
+
+
+def _owlrl_closure(store) -> set:
+    """What owlrl's OWL 2 RL closure adds to the ontology and data: the reference."""
+    import owlrl
+
+    ontology = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+    data = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"FILTER(?g != <{iri.ONTOLOGY_GRAPH}> && !STRSTARTS(STR(?g), \"{iri.INFERRED_GRAPH}/\")) }}")
+    work = ontology + data
+    before = set(work)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
+    return set(work) - before
+
+
+def test_the_rules_infer_what_owl_rl_infers_about_the_data(inferred_store):
+    """Every triple owlrl adds about data resources (not about the ontology's own terms, not
+    owl:sameAs reflexivity, not anonymous classes, not mappings to other vocabularies' properties)."""
+    from rdflib import OWL, RDFS, BNode
+
+    materialise(inferred_store)
+    ours = set(_inferred(inferred_store))
+    schema = {s for s in inferred_store.construct(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").subjects()}
+    reference = {(s, p, o) for s, p, o in _owlrl_closure(inferred_store)
+                 if s not in schema and not isinstance(s, (BNode, Literal)) and not isinstance(o, BNode)
+                 and p != OWL.sameAs and not str(s).startswith("http://www.w3.org/")
+                 and (p == RDF.type or str(p).startswith(KG))
+                 and not (p == RDF.type and (o in (OWL.Thing, RDFS.Resource) or str(o).startswith(str(OWL))
+                                             or str(o).startswith(str(RDFS))))}
+    assert reference, "the reference closure is empty: nothing was compared"
+    assert reference <= ours, sorted(reference - ours)[:10]
+
+
+def test_one_changed_graph_is_reasoned_over_alone_and_gives_the_same_closure(inferred_store):
+    from kg.inference import inferred_size
+
+    whole = set(_inferred(inferred_store))
+    inferred_store.drop_graph(iri.INFERRED_GRAPH + "/test/extra")  # as if the extra graph had just changed
+    run = materialise(inferred_store, [EXTRA_GRAPH])
+    assert run.inferred == inferred_size(inferred_store)
+    assert set(_inferred(inferred_store)) == whole
+    assert str(BANK) in _lenders(inferred_store)

@@ -130,5 +130,11 @@ def test_each_statement_says_how_it_was_found_and_how_sure_in_rdf():
     found = {(str(g.value(st, RDF.predicate)).split("#")[1], g.value(st, KG.foundBy), float(g.value(st, KG.confidence)))
              for st in g.subjects(RDF.type, KG.RelationStatement)}
     assert found == {("partnerOf", KG.ModelMethod, 0.83), ("shareholderOf", KG.RuleMethod, 1.0)}
-    assert (URIRef(b.id), KG.foundBy, KG.ModelMethod) in g
-    assert (URIRef(a.id), KG.foundBy, KG.RuleMethod) in g
+    said = {g.value(d, KG.describes): g.value(d, KG.foundBy) for d in g.subjects(RDF.type, KG.EntityDescription)}
+    assert said == {URIRef(b.id): KG.ModelMethod, URIRef(a.id): KG.RuleMethod}  # what this article's reading found
+    from kg.describe import describe_alone
+    from kg.registry import load_registry
+
+    merged = describe_alone(x.entities, load_registry())  # and the entity graph's one description says it
+    assert (URIRef(b.id), KG.foundBy, KG.ModelMethod) in merged
+    assert (URIRef(a.id), KG.foundBy, KG.RuleMethod) in merged

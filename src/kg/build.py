@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV
 
-from kg import iri
+from kg import describe, iri
 from kg.corpus import iter_corpus, remove_interrupted_writes
 from kg.curated import load_registry_graph
 from kg.errors import CorpusError, KgError
@@ -44,16 +44,17 @@ class BuildReport:
         return not self.failed
 
 
-def _load_ontology(store: Store) -> None:
-    """The ontology lives in its own named graph, replaced when the file changes."""
+def _load_ontology(store: Store) -> bool:
+    """The ontology lives in its own named graph, replaced when the file changes (then True)."""
     digest = hashlib.sha256(ontology_bytes()).hexdigest()
     graph = URIRef(iri.ONTOLOGY_GRAPH)
     marker = store.select("SELECT ?h WHERE { GRAPH ?g { ?g ?p ?h } }", {"g": graph, "p": KG.contentHash})
     if marker.rows and str(marker.rows[0][0]) == digest:
-        return
+        return False
     g = ontology_graph()
     g.add((graph, KG.contentHash, Literal(digest)))
     store.replace_graph(iri.ONTOLOGY_GRAPH, g)
+    return True
 
 
 def recorded_versions(store: Store) -> dict[str, tuple[str, str]]:
@@ -96,8 +97,9 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
 
     report = BuildReport(store=store.location)
     version = extractor_version()
-    _load_ontology(store)
-    report.curated = load_registry_graph(store, registry or load_registry())
+    registry = registry or load_registry()
+    ontology_changed = _load_ontology(store)
+    report.curated = load_registry_graph(store, registry)
     recorded = recorded_versions(store)
     remove_interrupted_writes(corpus_dir)
 
@@ -116,6 +118,13 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
         else:
             articles.append(item)
 
+    doomed = [g for g in recorded if g not in seen_graphs]
+    describe_all = not describe.is_current(store, registry)
+    touched = set() if describe_all else describe.entities_of(
+        store, [iri.article_graph(a.id) for a in articles if iri.article_graph(a.id) in recorded] + doomed)
+    if articles or doomed:
+        describe.set_current(store, None)  # until the refresh below has run
+
     total = len(articles)
     for done, (article, result) in enumerate(_extract_all(articles, jobs), start=1):
         if progress:
@@ -129,6 +138,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
         except KgError as exc:
             report.failed.append((article.id, str(exc)))
             continue
+        touched.update(e.id for e in result.entities)
         report.built.append(article.id)
 
     # graphs of articles that left the corpus (failed files keep theirs until fixed or deleted)
@@ -139,12 +149,30 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
             store.drop_graph(graph)
             report.removed.append(article_id or graph)
 
+    if describe_all or articles or doomed:
+        describe.refresh(store, None if describe_all else touched, registry)
+        describe.set_current(store, registry)
     if infer:
-        from kg.inference import materialise
-
-        report.inferred = materialise(store).inferred
+        report.inferred = _infer(store, report, everything=ontology_changed or describe_all)
     report.totals = totals(store)
     return report
+
+
+def _infer(store: Store, report: BuildReport, *, everything: bool) -> int | None:
+    """Reason over what changed (each graph's consequences are kept apart; see kg.inference);
+    None when nothing changed and the inferred graphs are there."""
+    from kg.inference import inferred_graphs, materialise
+
+    if everything or not inferred_graphs(store):
+        return materialise(store).inferred
+    changed = [iri.article_graph(a) for a in report.built]
+    if report.built or report.removed:
+        changed.append(iri.ENTITIES_GRAPH)
+    if report.curated:
+        changed.append(iri.REGISTRY_GRAPH)
+    if not changed and not report.removed:
+        return None
+    return materialise(store, changed).inferred
 
 
 def totals(store: Store) -> dict[str, int]:

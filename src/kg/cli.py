@@ -151,9 +151,13 @@ def extract(files: tuple[Path, ...], fmt: str, models: bool) -> None:
             click.echo(json.dumps({"article": {"id": path.stem}, "error": str(exc)}, ensure_ascii=False))
             continue
         if fmt in ("turtle", "trig"):
+            from kg.describe import describe_alone
             from kg.rdf import facts_to_graph
+            from kg.registry import load_registry
 
-            click.echo(facts_to_graph(extraction, extractor_version()).serialize(format="turtle"))
+            graph = facts_to_graph(extraction, extractor_version())
+            graph += describe_alone(extraction.entities, load_registry())  # what the article alone says
+            click.echo(graph.serialize(format="turtle"))
         elif fmt == "json":
             click.echo(json.dumps(to_contract(extraction), ensure_ascii=False, indent=1))
         else:
@@ -197,15 +201,20 @@ def build(corpus_dir, store_location, jobs: int, force: bool, infer, pages: bool
     # the store is closed: readers get the new graph from now on, and the pages (most of the
     # time) are drawn from that snapshot while the store is free for the next build
     refresh_snapshot(settings.store)
-    page_dir = None
+    site = None
     if pages:
-        from kg.site import write_site
+        from kg.site import update_site
 
         with open_reader(settings.store, on_wait=_say) as reader:
-            page_dir = write_site(reader, settings.output)
-    click.echo(_summary(report, settings, page_dir))
+            site = update_site(reader, settings.output)
+    click.echo(_summary(report, settings, site))
     if report.failed:
         sys.exit(1)
+
+
+def _pages_line(report) -> str:
+    removed = f", {len(report.removed)} removed" if report.removed else ""
+    return f"pages: {len(report.written)} drawn, {report.unchanged} unchanged{removed}"
 
 
 def _say(message: str) -> None:
@@ -220,7 +229,7 @@ def _reader(settings: Settings):
     return open_reader(settings.store, on_wait=_say)
 
 
-def _summary(report, settings: Settings, page_dir) -> str:
+def _summary(report, settings: Settings, site) -> str:
     t = report.totals
     lines = [
         f"articles: {len(report.built)} built, {len(report.skipped)} unchanged, {len(report.failed)} failed"
@@ -235,8 +244,8 @@ def _summary(report, settings: Settings, page_dir) -> str:
     if report.inferred is not None:
         lines.append(f"inference: {report.inferred} triples in the inferred graph")
     lines.append(f"store: {report.store}")
-    if page_dir:
-        lines.append(f"pages: {page_dir}/index.html")
+    if site is not None:
+        lines.append(f"{_pages_line(site)}: {site.folder}/index.html")
     return "\n".join(lines)
 
 
@@ -265,44 +274,55 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bo
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), default="trig", show_default=True)
-@click.option("--article", "article_id", default=None, help="Only this article's graph.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "graphml", "gexf", "csv"]), default="trig",
+              show_default=True, help="trig, nquads: the RDF graph; graphml, gexf (Gephi, networkx), csv "
+              "(nodes.csv and edges.csv): the entity network with categories, labels, article and evidence counts.")
+@click.option("--article", "article_id", default=None, help="Only this article's graph (trig, nquads).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="DIR|FILE",
+              help="Folder to write into (graph.trig, graph.nq, graph.graphml, graph.gexf, or nodes.csv and "
+              "edges.csv), or a file ending in the format's extension; default: stdout (csv needs a folder).")
 @_store_option
 def export(fmt: str, article_id: str | None, output: Path | None, store_location) -> None:
-    """Write the graph (or one article's graph) as TriG or N-Quads."""
-    from kg import iri
+    """Write the graph (or one article's graph) as RDF, or its entity network for other tools."""
+    from kg.exports import export_files, write_files
 
+    if output is None and fmt == "csv":
+        raise click.UsageError("--format csv writes two files (nodes.csv, edges.csv): give -o FOLDER")
     settings = Settings.load(store=store_location)
     with _reader(settings) as store:
-        data = store.dump(fmt, iri.article_graph(article_id) if article_id else None)
-    if output:
-        output.write_bytes(data)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.buffer.write(data)
+        files = export_files(store, fmt, article_id)
+    if output is None:
+        sys.stdout.buffer.write(next(iter(files.values())).encode("utf-8"))
+        return
+    for path in write_files(files, output):
+        click.echo(f"wrote {path}", err=True)
 
 
 @main.command()
 @click.option("--query", "query_text", default=None, metavar="FILE.rq|NAME|SPARQL",
               help="Draw this CONSTRUCT (or SELECT ?s ?p ?o) query's result instead of the whole site.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Folder for the site (default: output/), or the page file with --query.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="DIR|FILE.html",
+              help="Folder to write into (default: output/): the site, or with --query the page query.html; "
+              "a path ending in .html is the page itself.")
+@click.option("--force", is_flag=True, help="Redraw every page, changed or not.")
 @_store_option
-def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, store_location) -> None:
-    """Write the interactive pages: index, whole network, one page per entity (or one query's page)."""
-    from kg.site import write_query_page, write_site
+def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, force: bool, store_location) -> None:
+    """Write the interactive pages: index, whole network, one page per entity (or one query's page).
+    Only pages whose content changed since the last run are redrawn."""
+    from kg.exports import output_folder, output_target
+    from kg.site import update_site, write_query_page
 
     settings = Settings.load(store=store_location)
     with _reader(settings) as store:
         if query_text:
             bound = dict(_split_param(p) for p in params)
-            path = write_query_page(store, query_text, output or settings.output / "query.html", bound)
+            page = output_target(output or settings.output, "query.html")
+            path = write_query_page(store, query_text, page, bound)
             click.echo(f"wrote {path}")
         else:
-            folder = write_site(store, output or settings.output)
-            click.echo(f"wrote {folder}/index.html")
+            report = update_site(store, output_folder(output or settings.output), force=force)
+            click.echo(f"{_pages_line(report)}: {report.folder}/index.html")
 
 
 def _split_param(text: str) -> tuple[str, str]:

@@ -37,9 +37,9 @@ from kg.errors import (
     EmptyArticleError,
     NearDuplicateError,
 )
-from kg.files import folder_lock, remove_leftovers, temp_path
+from kg.files import folder_lock, load_yaml, remove_leftovers, temp_path
 from kg.model import Article
-from kg.neardup import Cached, SignatureIndex, jaccard, save_sidecar, shingles, signature, load_sidecar
+from kg.neardup import Cached, SignatureIndex, jaccard, load_sidecar, save_sidecar, shingles, signature
 from kg.textio import (
     clean_remnants,
     clean_article_text,
@@ -144,7 +144,7 @@ def _where(path: object, front: str, key: str) -> str:
 def _load_yaml(front: str, path: object) -> object:
     lines = front.split("\n")
     try:
-        return yaml.safe_load(front)
+        return load_yaml(front)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         at_end = mark is None or mark.line >= len(lines) or not lines[mark.line].strip()

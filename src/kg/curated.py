@@ -4,7 +4,7 @@ Every fact of every registry entry is written, whether or not an article mention
 the graph then depends on the registry alone, so `kg build` replaces it whole exactly when the
 registry's fingerprint changes (and leaves it alone otherwise), and a corpus change never
 touches it. Pages and the network draw only entities that articles mention; the entities a
-curated fact names carry their registry category, names and key here, so queries can name both ends.
+curated fact names are described (category, names, key) once, in the entity graph (kg.describe).
 
 Each fact is asserted directly and reified as a kg:RelationStatement found by kg:RegistryMethod
 with confidence 1, prov:wasDerivedFrom the kg:CuratedRegistry node of this registry version (its
@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV, SKOS
+from rdflib.namespace import PROV
 
 from kg import iri
-from kg.registry import Registry, RegistryEntry
+from kg.registry import Registry
 from kg.store import Store
 from kg.vocab import KG
 
@@ -40,20 +40,18 @@ def curated_facts(registry: Registry) -> Iterator[tuple[str, str, str]]:
             yield e.operated_by, "operates", e.key
 
 
-def _describe(g: Graph, e: RegistryEntry) -> URIRef:
-    node = URIRef(iri.entity_iri(registry_key=e.key))
-    g.add((node, RDF.type, KG[e.category]))  # finer kinds stay the articles' (and inference's) business
-    g.add((node, SKOS.prefLabel, Literal(e.name, lang="zh")))
-    if e.name_en:
-        g.add((node, SKOS.prefLabel, Literal(e.name_en, lang="en")))
-    g.add((node, KG.registryKey, Literal(e.key)))
-    return node
+GRAPH_FORM = "2"  # 2: the entities' names and types moved to the entity graph (kg.describe)
+
+
+def _content_hash(registry: Registry) -> str:
+    """The registry's fingerprint and the form of the graph made from it: either changing rewrites it."""
+    return f"{registry.fingerprint()}/{GRAPH_FORM}"
 
 
 def _source(g: Graph, registry: Registry) -> URIRef:
     node = URIRef(REGISTRY_SOURCE)
     g.add((node, RDF.type, KG.CuratedRegistry))
-    g.add((node, KG.contentHash, Literal(registry.fingerprint())))
+    g.add((node, KG.contentHash, Literal(_content_hash(registry))))
     return node
 
 
@@ -65,7 +63,7 @@ def registry_graph(registry: Registry) -> Graph:
         subject, obj = registry.get(subject_key), registry.get(object_key)
         if subject is None or obj is None:  # the registry's own checks rule this out
             continue
-        s, o = _describe(g, subject), _describe(g, obj)
+        s, o = URIRef(iri.entity_iri(registry_key=subject.key)), URIRef(iri.entity_iri(registry_key=obj.key))
         p = KG[predicate]
         g.add((s, p, o))
         digest = hashlib.sha1(f"{subject_key} {predicate} {object_key}".encode()).hexdigest()[:16]
@@ -81,7 +79,10 @@ def recorded_fingerprint(store: Store) -> str | None:
     """The registry fingerprint the store's registry graph was made from, if any."""
     table = store.select("SELECT ?h WHERE { GRAPH ?g { ?s a ?c ; ?p ?h } }",
                          {"g": URIRef(iri.REGISTRY_GRAPH), "c": KG.CuratedRegistry, "p": KG.contentHash})
-    return str(table.rows[0][0]) if table.rows else None
+    if not table.rows:
+        return None
+    fingerprint, _, form = str(table.rows[0][0]).partition("/")
+    return fingerprint if form == GRAPH_FORM else None  # an older form is rewritten like a change
 
 
 def load_registry_graph(store: Store, registry: Registry) -> bool:

@@ -1,22 +1,17 @@
-"""RDFS / OWL 2 RL materialisation with owlrl, into its own named graph.
+"""RDFS and OWL 2 RL materialisation, run inside the store, into its own named graph.
 
-The ontology graph and every article graph are read from the store, closed under the OWL 2 RL
-rules (which include RDFS subclass / subproperty / domain / range), and only the *new* triples
-that say something useful are written, as a whole, into iri.INFERRED_GRAPH (replaced each run,
-never accumulated). Queries then see them through the union default graph: `?x a kg:Lender`
-answers micro-lenders, consumer finance companies and banks; `?p kg:hasSubsidiary ?c` answers
-through owl:inverseOf.
+The ontology uses exactly these constructs whose consequences a query can see: rdfs:subClassOf,
+rdfs:subPropertyOf, rdfs:domain and rdfs:range with a named class, owl:inverseOf and
+owl:SymmetricProperty (union domains and ranges imply no named class; functional properties and
+disjointness constrain but add nothing a query reads). Each is one SPARQL rule below, run as an
+INSERT … WHERE in the store until nothing new appears, writing into iri.INFERRED_GRAPH (emptied
+first, never accumulated). Queries then see the result through the union default graph:
+`?x a kg:Lender` answers micro-lenders, consumer finance companies and banks; `?p kg:hasSubsidiary
+?c` answers through owl:inverseOf.
 
-owlrl is slow on large graphs (pure Python, and it checks every literal against its datatype),
-so the input is trimmed first to the triples a rule can use for something a query asks: ontology
-triples but for annotations (labels, definitions: literals outside the owl: namespace); of the
-article data, every triple whose object is an IRI or blank node and literal-valued triples only
-for properties the ontology says something about (domain, range, sub-property …), while
-provenance nodes (sentences, mentions, relation statements, observations, extraction activities,
-time intervals and instants: most of every article graph) take part with their rdf:type only.
-`materialise(store, full=True)` reasons over everything. The output drops what no query
-needs: triples with a blank node or a literal subject, reflexive sameAs / subClassOf /
-subPropertyOf / equivalentClass, `rdf:type owl:Thing | rdfs:Resource | …` and datatype axioms.
+Reasoning where the data is costs what the answer holds: a pure-Python reasoner (owlrl, used
+before) read every article graph into memory and took minutes at a few hundred articles;
+tests/test_inference.py checks that these rules give what owlrl's OWL 2 RL closure gives.
 """
 
 from __future__ import annotations
@@ -24,135 +19,113 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
-
 from kg import iri
 from kg.store import Store
 
-_DROP_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Literal, RDFS.Datatype, RDF.Property,
-               RDFS.Class, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-               OWL.Ontology, RDF.List}
-_REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty}
-_W3C = ("http://www.w3.org/", )
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX kg: <""" + iri.ONTOLOGY + """>
+"""
+_NOT_TOP = "FILTER(isIRI(?c) && ?c NOT IN (owl:Thing, rdfs:Resource))"
 
+# name: (axiom, read from the ontology graph only so no data can add axioms; data pattern, matched
+# in any graph, the inferred one included; filter; the triple inferred)
+RULES = {
+    "subclass": ("?sub rdfs:subClassOf+ ?c", "?x a ?sub", _NOT_TOP, "?x a ?c"),  # cax-sco, scm-sco
+    # prp-spo1, into the ontology's own properties: its mappings to other vocabularies (kg:inArticle
+    # ⊑ dcterms:isPartOf, one triple per mention) are for the ontology's readers, not materialised
+    "subproperty": ("?p rdfs:subPropertyOf+ ?q", "?s ?p ?o", "FILTER(STRSTARTS(STR(?q), STR(kg:)))", "?s ?q ?o"),
+    "domain": ("?p rdfs:domain ?c", "?x ?p ?o", _NOT_TOP, "?x a ?c"),  # prp-dom, named classes only
+    "range": ("?p rdfs:range ?c", "?s ?p ?x", f"FILTER(isIRI(?x)) {_NOT_TOP}", "?x a ?c"),  # prp-rng
+    "inverse": ("?p owl:inverseOf ?q", "?o ?p ?s", "FILTER(isIRI(?s))", "?s ?q ?o"),  # prp-inv1
+    "inverse-back": ("?q owl:inverseOf ?p", "?o ?p ?s", "FILTER(isIRI(?s))", "?s ?q ?o"),  # prp-inv2
+    "symmetric": ("?p a owl:SymmetricProperty", "?o ?p ?s", "FILTER(isIRI(?s))", "?s ?p ?o"),  # prp-symp
+}
+MAX_ROUNDS = 10  # the ontology's chains are short; a fixpoint comes in two or three rounds
 
 
 @dataclass(frozen=True)
 class Materialised:
-    """What one materialisation did: the size of the inferred graph, the reasoner's input and
-    closure, and how long reasoning and the whole run (reading and writing the store) took."""
+    """What one materialisation did: the size of the inferred graph, how many rounds of the
+    rules it took to reach a fixpoint, and how long reasoning and the whole run took."""
 
     inferred: int
-    input_triples: int = 0
-    closure_triples: int = 0
+    rounds: int = 0
     reasoning_seconds: float = 0.0
     total_seconds: float = 0.0
 
 
-def _read(store: Store) -> tuple[Graph, Graph]:
-    """(ontology graph, all article graphs) from the store, the inferred graph left out."""
-    ontology = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
-    data = store.construct(
-        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER(?g != <{iri.ONTOLOGY_GRAPH}> && ?g != <{iri.INFERRED_GRAPH}>) }}"
-    )
-    return ontology, data
+PREFIX = iri.INFERRED_GRAPH + "/"
+BATCH = 500  # source graphs per update
 
 
-KG = iri.ONTOLOGY
-TIME = "http://www.w3.org/2006/time#"
-# provenance and bookkeeping nodes: many per article, and nothing a query asks for follows from
-# their links (only e.g. `?sentence dcterms:isPartOf ?article` from kg:inArticle)
-PROVENANCE_CLASSES = {URIRef(KG + c) for c in ("Sentence", "Mention", "RelationStatement", "Observation",
-                                               "ExtractionActivity")} | {URIRef(TIME + "Interval"),
-                                                                         URIRef(TIME + "Instant")}
+def inferred_graph(source: str) -> str:
+    """Where what `source` implies is kept: graph/inferred/<source's path under graph/>."""
+    return PREFIX + source[len(iri.GRAPH):]
 
 
-def _useful_input(ontology: Graph, data: Graph, full: bool = False) -> Graph:
-    schema_terms = {s for s in ontology.subjects() if isinstance(s, URIRef)}
-    g = Graph()
-    for s, p, o in ontology:
-        # labels, definitions and mappings feed no rule; cardinalities and hasValue do
-        if not isinstance(o, Literal) or str(p).startswith(str(OWL)):
-            g.add((s, p, o))
-    provenance = set() if full else {s for c in PROVENANCE_CLASSES for s in data.subjects(RDF.type, c)}
-    for s, p, o in data:
-        if s in provenance and p != RDF.type:
-            continue  # a provenance node keeps only its types
-        if not isinstance(o, Literal) or p in schema_terms:
-            g.add((s, p, o))
-    return g
+def _rule_update(sources: list[str], axiom: str, data: str, condition: str, head: str) -> str:
+    values = " ".join(f"<{g}>" for g in sources)
+    subject = head.split()[0]
+    return (f"{_PREFIXES}INSERT {{ GRAPH ?ig {{ {head} }} }} WHERE {{ VALUES ?g {{ {values} }} "
+            f'BIND(IRI(CONCAT("{PREFIX}", STRAFTER(STR(?g), "{iri.GRAPH}"))) AS ?ig) '
+            f"GRAPH <{iri.ONTOLOGY_GRAPH}> {{ {axiom} }} {{ GRAPH ?g {{ {data} }} }} UNION {{ GRAPH ?ig {{ {data} }} }} "
+            f"{condition} FILTER(!isBlank({subject})) "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ {head} }} }} FILTER NOT EXISTS {{ GRAPH ?ig {{ {head} }} }} }}")
 
 
-def _useful(s, p, o) -> bool:
-    if isinstance(s, (Literal, BNode)) or isinstance(o, BNode):
-        return False
-    if p in _REFLEXIVE and s == o:
-        return False
-    if p == RDF.type and (o in _DROP_TYPES or str(o).startswith(XSD_NS)):
-        return False
-    if str(s).startswith(XSD_NS) or str(o).startswith(XSD_NS):
-        return False
-    if str(s).startswith(_W3C) and p in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, OWL.sameAs,
-                                          OWL.equivalentClass, OWL.equivalentProperty):
-        return False  # owlrl's axioms about W3C vocabularies, not ours
-    if p == OWL.sameAs or p == OWL.differentFrom:
-        return s != o
-    if p in (RDFS.subClassOf, OWL.equivalentClass) and o in (OWL.Thing, RDFS.Resource):
-        return False
-    return True
+def _size(store: Store, graphs: list[str]) -> int:
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?ig {{ {values} }} GRAPH ?ig {{ ?s ?p ?o }} }}").rows
+    return int(rows[0][0]) if rows else 0
 
 
-def _semantics():
-    """owlrl's OWL 2 RL rules, minus the triples that only cost time: reflexive owl:sameAs (rule
-    eq-ref adds three per triple, and each is then replayed through eq-rep-s/p/o for nothing)
-    and `rdf:type owl:Thing / rdfs:Resource / <anonymous class>` (the ontology has unionOf domains
-    and ranges but no restrictions, so membership of an anonymous class implies nothing more)."""
-    import owlrl
-
-    class Semantics(owlrl.OWLRL_Semantics):
-        def store_triple(self, t) -> None:
-            s, p, o = t
-            if p == OWL.sameAs and s == o:
-                return
-            if p == RDF.type and (o == OWL.Thing or o == RDFS.Resource or isinstance(o, BNode)):
-                return  # typing by an anonymous class (the ontology's unionOf domains and ranges) says nothing
-            super().store_triple(t)
-
-    return Semantics
+def inferred_graphs(store: Store) -> list[str]:
+    return [g for g in store.graph_names() if g.startswith(PREFIX)]
 
 
-def infer(ontology: Graph, data: Graph, full: bool = False) -> Graph:
-    """The useful triples OWL 2 RL adds to ontology + data (none of those already there)."""
-    return _infer(ontology, data, full)[0]
+def inferred_size(store: Store) -> int:
+    """Triples in every inferred graph."""
+    rows = store.select(f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{PREFIX}")) }}').rows
+    return int(rows[0][0]) if rows else 0
 
 
-def _infer(ontology: Graph, data: Graph, full: bool) -> tuple[Graph, Materialised]:
-    import owlrl
+def _sources(store: Store) -> list[str]:
+    """Every graph that holds data: all but the ontology and the inferred graphs."""
+    return [g for g in store.graph_names()
+            if g != iri.ONTOLOGY_GRAPH and g != iri.INFERRED_GRAPH and not g.startswith(PREFIX)]
 
+
+def _close(store: Store, sources: list[str]) -> int:
+    """Run the rules over these graphs until nothing new appears; how many rounds it took."""
+    targets = [inferred_graph(g) for g in sources]
+    store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in targets))
+    size, rounds = 0, 0
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        for rule in RULES.values():
+            store.update(_rule_update(sources, *rule))
+        new_size = _size(store, targets)
+        if new_size == size:
+            break
+        size = new_size
+    return rounds
+
+
+def materialise(store: Store, changed: list[str] | None = None) -> Materialised:
+    """Recompute what the `changed` graphs imply (None: every graph), and drop what graphs that
+    are gone implied; the inferred graphs then hold the closure of the whole store."""
     t0 = time.perf_counter()
-    work = _useful_input(ontology, data, full)
-    base_size = len(work)
-    before = set(work)
-    owlrl.DeductiveClosure(_semantics(), axiomatic_triples=False, datatype_axioms=False,
-                           improved_datatypes=False).expand(work)
-    inferred = Graph()
-    for t in work:
-        if t not in before and t not in data and t not in ontology and _useful(*t):
-            inferred.add(t)
-    return inferred, Materialised(len(inferred), base_size, len(work), time.perf_counter() - t0)
-
-
-def materialise(store: Store, *, full: bool = False) -> Materialised:
-    """Replace the inferred graph with the closure of ontology + articles; what it did (the
-    triple count in `.inferred`, sizes and timings in the other fields).
-
-    By default provenance nodes (sentences, mentions, statements, observations, periods) take part
-    with their types only; `full=True` reasons over every triple (several times slower)."""
-    t0 = time.perf_counter()
-    ontology, data = _read(store)
-    inferred, run = _infer(ontology, data, full)
-    store.replace_graph(iri.INFERRED_GRAPH, inferred)
-    return Materialised(run.inferred, run.input_triples, run.closure_triples, run.reasoning_seconds,
-                        time.perf_counter() - t0)
+    present = _sources(store)
+    gone = {inferred_graph(g) for g in present}
+    orphans = [g for g in inferred_graphs(store) if g not in gone] + (
+        [iri.INFERRED_GRAPH] if iri.INFERRED_GRAPH in store.graph_names() else [])  # the one-graph form before
+    if orphans:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in orphans))
+    todo = present if changed is None else [g for g in changed if g in set(present)]
+    rounds = 0
+    for start in range(0, len(todo), BATCH):
+        rounds = max(rounds, _close(store, todo[start:start + BATCH]))
+    elapsed = time.perf_counter() - t0
+    return Materialised(inferred_size(store), rounds, elapsed, elapsed)

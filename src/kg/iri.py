@@ -14,6 +14,7 @@ GRAPH = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 INFERRED_GRAPH = GRAPH + "inferred"
 REGISTRY_GRAPH = GRAPH + "registry"  # the registry's curated relations (kg.curated)
+ENTITIES_GRAPH = GRAPH + "entities"  # each entity described once: names, aliases, types (kg.describe)
 # prefixes for every Turtle / TriG the project writes (export, CONSTRUCT results), so readers see kg:Lender
 PREFIXES = {
     "kg": ONTOLOGY, "id": ID, "graph": GRAPH,

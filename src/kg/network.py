@@ -27,10 +27,12 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 
 ENTITIES = _PREFIXES + """
 SELECT ?e ?name ?type (COUNT(DISTINCT ?a) AS ?articles) (GROUP_CONCAT(DISTINCT ?alias; separator="\\u001f") AS ?aliases)
+       (SAMPLE(?en) AS ?nameEn)
 WHERE {
   ?e kg:mentionedIn ?a ; skos:prefLabel ?name ; a ?type . FILTER(LANG(?name) = "zh")
   FILTER(STRSTARTS(STR(?type), STR(kg:)))
   OPTIONAL { ?e skos:altLabel ?alias }
+  OPTIONAL { ?e skos:prefLabel ?en . FILTER(LANG(?en) = "en") }
 }
 GROUP BY ?e ?name ?type
 """
@@ -101,12 +103,14 @@ def entity_graph(store: Store) -> nx.MultiDiGraph:
     """Every entity (node) and every stated relation (edge), with the evidence behind them."""
     graph = nx.MultiDiGraph()
     types: dict[str, set[str]] = defaultdict(set)
-    for e, name, type_, articles, aliases in store.select(ENTITIES).rows:
+    for e, name, type_, articles, aliases, name_en in store.select(ENTITIES).rows:
         key = str(e)
         types[key].add(_local(type_))
         if key not in graph:
             graph.add_node(key, label=str(name), aliases=[a for a in str(aliases or "").split("\u001f") if a],
                            articles=int(articles), evidence=[], url=None)
+            if name_en is not None:
+                graph.nodes[key]["label_en"] = str(name_en)
     broader = defaultdict(set)
     for sub, sup in store.select(_PREFIXES + "SELECT ?a ?b WHERE { ?a rdfs:subClassOf ?b }").rows:
         broader[_local(sub)].add(_local(sup))

@@ -10,7 +10,6 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg import iri
-from kg.extract.names.declared import DOCUMENT_NUMBER  # the regulation numbers linking recognised
 from kg.model import Entity, Event, Evidence, Extraction, Observation, Relation
 from kg.vocab import KG, UNIT_TERMS
 
@@ -119,25 +118,21 @@ class _GraphWriter:
         return node
 
     def _entity(self, e: Entity) -> None:
+        """The mention links and what this article says of the entity (a kg:EntityDescription);
+        the entity's labels and types are merged once, across articles, by kg.describe."""
         node, g = URIRef(e.id), self.g
-        g.add((node, RDF.type, KG[e.category]))
-        if e.kind and e.kind != e.category:
-            g.add((node, RDF.type, KG[e.kind]))
-        g.add((node, SKOS.prefLabel, Literal(e.name, lang="zh")))
-        if e.name_en:
-            g.add((node, SKOS.prefLabel, Literal(e.name_en, lang="en")))
+        g.add((node, KG.mentionedIn, self.article))
+        said = URIRef(iri.local_iri(self.article_id, "description", e.id))
+        g.add((said, RDF.type, KG.EntityDescription))
+        g.add((said, KG.describes, node))
+        g.add((said, PROV.wasDerivedFrom, self.article))
+        g.add((said, KG.statedName, Literal(e.name, lang="zh")))
+        for cls in dict.fromkeys(c for c in (e.category, e.kind) if c):
+            g.add((said, KG.statedCategory, KG[cls]))
         for alias in e.aliases:
             if alias != e.name:
-                g.add((node, SKOS.altLabel, Literal(alias, lang="zh")))
-                if e.category == "Regulation" and DOCUMENT_NUMBER.fullmatch(alias):
-                    g.add((node, KG.documentNumber, Literal(alias)))
-        if e.registry_key:
-            g.add((node, KG.registryKey, Literal(e.registry_key)))
-        if e.wikidata:
-            g.add((node, KG.wikidataId, Literal(e.wikidata)))
-            g.add((node, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{e.wikidata}")))
-        g.add((node, KG.mentionedIn, self.article))
-        g.add((node, KG.foundBy, METHODS[e.source]))
+                g.add((said, KG.statedAlias, Literal(alias, lang="zh")))
+        g.add((said, KG.foundBy, METHODS[e.source]))
         for span in e.mentions:
             mention = URIRef(iri.local_iri(self.article_id, "mention", span.start, span.end))
             g.add((mention, RDF.type, KG.Mention))

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from kg.errors import KgError
+from kg.files import load_yaml
 from kg.iri import entity_iri, normalise_name
 from kg.model import CATEGORIES
 from kg.vocab import KG
@@ -145,7 +146,7 @@ def _load(path: Path) -> Registry:
     except OSError as exc:
         raise RegistryError(f"cannot read the registry: {exc.strerror or exc}", path) from exc
     try:
-        doc = yaml.safe_load(data.decode("utf-8"))
+        doc = load_yaml(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise RegistryError("the registry is not UTF-8", path) from exc
     except yaml.YAMLError as exc:

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from kg.errors import CorpusError, EmptyArticleError, KgError
+from kg.files import load_yaml
 
 __all__ = [
     "decode_bytes",
@@ -512,8 +513,8 @@ _NOT_AFTER = r"(?<![\u3400-\u9fff（(])"  # a cue right after a hanzi or an open
 def article_cues() -> dict[str, tuple[str, ...]]:
     """The cue lists of article_cues.yaml (plus media.yaml's outlet endings), read once and checked."""
     try:
-        raw = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
-        media = yaml.safe_load(_MEDIA_FILE.read_text(encoding="utf-8"))
+        raw = load_yaml(CUES_FILE.read_text(encoding="utf-8"))
+        media = load_yaml(_MEDIA_FILE.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KgError(f"{CUES_FILE}: cannot read: {exc}") from None
     keys = ("title_separators", "site_name_endings", "date_cues", "outlet_cues", "not_outlets",

@@ -39,11 +39,11 @@ def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationRepo
 
 
 def validate_store(store: Store) -> ValidationReport:
-    """All article graphs and the registry graph together (the inferred and ontology graphs are not data)."""
+    """All article graphs, the entity and registry graphs together (the inferred and ontology graphs are not data)."""
     from kg import iri
 
     data = Graph()
     for name in store.graph_names():
-        if name.startswith(iri.GRAPH + "article/") or name == iri.REGISTRY_GRAPH:
+        if name.startswith(iri.GRAPH + "article/") or name in (iri.REGISTRY_GRAPH, iri.ENTITIES_GRAPH):
             data.parse(data=store.dump("ntriples", name).decode("utf-8"), format="nt")
     return validate_graph(data)

@@ -80,6 +80,11 @@ class KG(DefinedNamespace):
     endOffset: URIRef
     mentionOf: URIRef
     mentionedIn: URIRef
+    EntityDescription: URIRef
+    describes: URIRef
+    statedName: URIRef
+    statedAlias: URIRef
+    statedCategory: URIRef
 
     # how a name or a statement was found, and with what confidence
     ExtractionMethod: URIRef

@@ -32,8 +32,9 @@ MENTION_GROUP = "kg_mentions"  # the span group the recognisers' mentions are in
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     h = hashlib.sha256()
-    # the code and the cue vocabulary of every module of the package, then the pipeline and registry code
+    # the code and the cue vocabulary of every module of the package, then the pipeline, graph-writing and registry code
     for name, path in [*_package_files(files("kg.extract")), ("nlp.py", files("kg") / "nlp.py"),
+                       ("rdf.py", files("kg") / "rdf.py"),
                        ("registry.py", files("kg") / "registry.py")]:
         h.update(name.encode())
         h.update(path.read_bytes())

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from kg.errors import KgError
+from kg.files import load_yaml
 
 WORDS, PATTERN = "words", "pattern"
 
@@ -111,7 +112,7 @@ def read_file(path, schema: Mapping[str, Any], common: Mapping[str, Any] | None 
     """One file checked against its schema: exactly the declared keys, each of its kind; its
     placeholders may name its own keys or those of common.yaml."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise LexiconError(f"cannot read: {exc}", path) from exc
     if not isinstance(raw, dict):
