@@ -23,7 +23,7 @@ from kg.corpus import (
 )
 from kg.errors import CorpusError, DuplicateArticleError
 from kg.model import Article
-from kg.textio import clean_article_text
+from kg.textio import clean_article_text, split_site_name
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "corpus" / "kuaishou-microloan-guangzhou-top10.md"
@@ -256,7 +256,9 @@ def test_add_plain_text_article_writes_a_readable_corpus_file(tmp_path: Path) ->
     assert path == corpus / "finnsp-train-0062.md"
     content = path.read_text(encoding="utf-8")
     front = yaml.safe_load(content.split("---\n")[1])
-    assert front == {"id": "finnsp-train-0062", "title": ARTICLE.read_text(encoding="utf-8").split("\n")[0].strip(), "language": "zh"}
+    title, site = split_site_name(ARTICLE.read_text(encoding="utf-8").split("\n")[0].strip())
+    assert site  # its first line ends with the site's name: the title without it, the site as outlet
+    assert front == {"id": "finnsp-train-0062", "title": title, "outlet": site, "language": "zh"}
     assert "\\u" not in content and front["title"] in content  # hanzi written as hanzi
     article = parse_corpus_file(path)
     assert article.text == clean_article_text(ARTICLE.read_text(encoding="utf-8"))

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from kg.config import Settings
 from kg.errors import KgError
+from kg.neardup import MIN_SIMILARITY, NEAR_DUPLICATE_SIMILARITY
 
 
 class KgGroup(click.Group):
@@ -39,21 +41,76 @@ def _store_option(f):
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None, help="Corpus folder.")
-@click.option("--id", "article_id", default=None, help="Article id (default: from the file name).")
-@click.option("--title", default=None)
-@click.option("--outlet", default=None)
-@click.option("--url", "source_url", default=None, help="Source URL.")
-@click.option("--published", default=None, help="Publication date, YYYY-MM-DD.")
-def add(source: Path, corpus_dir: Path | None, article_id, title, outlet, source_url, published) -> None:
-    """Add a plain-text or saved HTML article to the corpus (never overwrites, refuses duplicates)."""
-    from kg.corpus import add_article
+@click.option("--id", "article_id", default=None, help="Article id (default: from the file name). One article only.")
+@click.option("--title", default=None, help="Title (default: from the page or the text). One article only.")
+@click.option("--outlet", default=None, help="Outlet, for every article given.")
+@click.option("--url", "source_url", default=None, help="Source URL. One article only.")
+@click.option("--published", default=None, help="Publication date YYYY-MM-DD, for every article given.")
+@click.option("--field", "fields", multiple=True, metavar="PART=FIELD",
+              help="JSON Lines / CSV field holding a part (id, title, text, url, published, outlet), e.g. text=content.")
+@click.option("--keep-duplicates", is_flag=True, help="Add near-duplicates (re-posts) too; the same text is always skipped.")
+@click.option("--similarity", type=click.FloatRange(MIN_SIMILARITY, 1.0), default=NEAR_DUPLICATE_SIMILARITY, show_default=True,
+              help="Jaccard similarity of 5-character shingles from which an article counts as a near-duplicate.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
+def add(sources: tuple[Path, ...], corpus_dir: Path | None, article_id, title, outlet, source_url, published,
+        fields: tuple[str, ...], keep_duplicates: bool, similarity: float, progress: bool | None) -> None:
+    """Add articles to the corpus: text or saved HTML files, folders of them, JSON Lines or CSV files
+    (one article per record). Never overwrites; skips duplicates and near-duplicates (re-posts)."""
+    from kg.corpus import Given, add_article
+    from kg.importer import field_mapping, import_articles, is_record_file
 
     settings = Settings.load()
-    path = add_article(source, corpus_dir or settings.corpus, id=article_id, title=title, outlet=outlet,
-                       source_url=source_url, published=published)
-    click.echo(f"added {path}")
+    corpus = corpus_dir or settings.corpus
+    one = len(sources) == 1 and not sources[0].is_dir() and not is_record_file(sources[0])
+    if one and not fields:  # one article: refused duplicates are errors, as they always were
+        path = add_article(sources[0], corpus, id=article_id, title=title, outlet=outlet, source_url=source_url,
+                           published=published, similarity=similarity, keep_duplicates=keep_duplicates)
+        click.echo(f"added {path}")
+        return
+    if article_id or title or source_url:
+        raise click.UsageError("--id, --title and --url name one article: give one article file, or map record "
+                               "fields with --field id=…, --field title=…, --field url=…")
+    try:
+        mapping = field_mapping(fields)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--field") from None
+    with _progress_bar(progress) as bar:
+        report = import_articles(sources, corpus, given=Given(outlet=outlet, published=published), mapping=mapping,
+                                 similarity=similarity, keep_duplicates=keep_duplicates, progress=bar)
+    for source, other, alike in report.near_duplicates:
+        _say(f"skipped {source}: near-duplicate of {other} (similarity {alike:.2f})")
+    for source, other in report.duplicates:
+        _say(f"skipped {source}: same text as {other}")
+    for _, message in report.failed:
+        _say(f"failed: {message}")
+    click.echo(f"added {len(report.added)} to {corpus}; skipped {len(report.near_duplicates)} near-duplicates "
+               f"and {len(report.duplicates)} exact duplicates; {len(report.failed)} failed")
+    if report.failed:
+        sys.exit(1)
+
+
+@contextmanager
+def _progress_bar(wanted: bool | None):
+    """A progress(done, total) callback drawing a bar on stderr, or None when not wanted."""
+    if wanted is False or (wanted is None and not sys.stderr.isatty()):
+        yield None
+        return
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="adding", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @main.command()

@@ -24,9 +24,18 @@ class ArticleTooLongError(CorpusError):
 class DuplicateArticleError(CorpusError):
     """The article is already in the corpus (same normalised text)."""
 
-    def __init__(self, message: str, existing: str) -> None:
+    def __init__(self, message: str, existing: str, existing_id: str | None = None) -> None:
         super().__init__(message)
         self.existing = existing
+        self.existing_id = existing_id
+
+
+class NearDuplicateError(DuplicateArticleError):
+    """The corpus has the same story in another wrapping (a re-post): `similarity` says how alike."""
+
+    def __init__(self, message: str, existing: str, existing_id: str, similarity: float) -> None:
+        super().__init__(message, existing, existing_id)
+        self.similarity = similarity
 
 
 class ExtractionError(KgError):

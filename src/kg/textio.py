@@ -16,10 +16,14 @@ import codecs
 import html as htmllib
 import os
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from kg.errors import CorpusError, EmptyArticleError
+import yaml
+
+from kg.errors import CorpusError, EmptyArticleError, KgError
+from kg.files import load_yaml
 
 __all__ = [
     "decode_bytes",
@@ -31,6 +35,10 @@ __all__ = [
     "normalise_width",
     "clean_article_text",
     "is_html",
+    "article_cues",
+    "loose_date",
+    "split_site_name",
+    "header_facts",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -484,3 +492,107 @@ def analysis_text(text: str) -> str:
 
 
 _NUMBER_MARKS = {0xFF0E: ".", 0xFF05: "%"}  # １７．６％ reads as a number once its digits are ASCII
+
+
+# ---------------------------------------------------------------------------------------------
+# What an article's own text says about it: the site name after its title, its date and source lines
+
+CUES_FILE = Path(__file__).with_name("article_cues.yaml")
+_MEDIA_FILE = Path(__file__).parent / "extract" / "vocab" / "media.yaml"  # outlet_endings, declared there
+_HEAD_CHARS = 240
+"""How far into the text date and source lines are looked for. The dev articles that have them state
+them within their first 120 characters; digests quote other stories' （来源：…） from 250 on."""
+_SITE_NAME_MAX = 12
+_SENTENCE_MARKS = frozenset("，。！？!?,；;：:、“”\"《》()（）")
+_DOMAIN = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+_LOOSE_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_NOT_AFTER = r"(?<![\u3400-\u9fff（(])"  # a cue right after a hanzi or an opening bracket is no cue
+
+
+@lru_cache(maxsize=1)
+def article_cues() -> dict[str, tuple[str, ...]]:
+    """The cue lists of article_cues.yaml (plus media.yaml's outlet endings), read once and checked."""
+    try:
+        raw = load_yaml(CUES_FILE.read_text(encoding="utf-8"))
+        media = load_yaml(_MEDIA_FILE.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KgError(f"{CUES_FILE}: cannot read: {exc}") from None
+    keys = ("title_separators", "site_name_endings", "date_cues", "outlet_cues", "not_outlets",
+            "text_fields", "title_fields", "url_fields", "published_fields", "outlet_fields", "id_fields")
+    if not isinstance(raw, dict) or sorted(raw) != sorted(keys):
+        raise KgError(f"{CUES_FILE}: expected exactly the keys {', '.join(keys)}")
+    for key, value in raw.items():
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            raise KgError(f"{CUES_FILE}, key {key}: must be a non-empty list of non-empty text")
+    cues = {key: tuple(value) for key, value in raw.items()}
+    cues["site_name_endings"] += tuple(media["outlet_endings"])
+    return cues
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Separator, dated-line and source-line patterns built from the cue words."""
+    cues = article_cues()
+    alternation = lambda key: "|".join(map(re.escape, cues[key]))  # noqa: E731
+    day = r"(?P<date>\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+    stamp = r"(?P<stamp>\d{4}[-/]\d{1,2}[-/]\d{1,2})\s+\d{1,2}:\d{2}"  # a page's 2018-12-21 20:51, not 截止2019年4月5日 23:59
+    dated = re.compile(rf"{_NOT_AFTER}(?:{alternation('date_cues')})\s*[:：]?\s*{day}|{stamp}")
+    source = re.compile(
+        rf"{_NOT_AFTER}(?:{alternation('outlet_cues')})\s*[:：]\s*(?P<outlet>[^\s?？|｜，,。;；:：/、]{{2,{_SITE_NAME_MAX}}})(?=[\s?？|｜]|$)")
+    return re.compile(alternation("title_separators")), dated, source
+
+
+def loose_date(value: str | None) -> date | None:
+    """The first date written as 2019-03-05, 2019/3/5, 2019.3.5 or 2019年3月5日 in `value`, if a real one."""
+    match = _LOOSE_DATE.search(value or "")
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _is_site_name(name: str) -> bool:
+    if _DOMAIN.match(name):
+        return len(name) <= 63
+    if not 0 < len(name) <= _SITE_NAME_MAX or _SENTENCE_MARKS.intersection(name):
+        return False
+    return name.endswith(article_cues()["site_name_endings"])
+
+
+def split_site_name(title: str) -> tuple[str, str | None]:
+    """The title without the site names a page appends after separators, and the last of them.
+
+    "标题_新浪财经" → ("标题", "新浪财经"); "标题_财经频道_凤凰网" → ("标题", "凤凰网"). A part that
+    does not read as a site name (a second headline, a column such as 网贷预警) stays in the title,
+    and so does the whole title when less than 4 characters would be left."""
+    separator = _patterns()[0]
+    rest, site = title.strip(), None
+    while cuts := list(separator.finditer(rest)):
+        head, tail = rest[:cuts[-1].start()].strip(), rest[cuts[-1].end():].strip()
+        if len(head) < 4 or not _is_site_name(tail):
+            break
+        rest, site = head, site or tail
+    return rest, site
+
+
+def header_facts(text: str) -> tuple[date | None, str | None]:
+    """The publication date and the outlet that the top of an article states, each None if not.
+
+    Read from the first characters only, where a saved article carries its 发布时间：… and 来源：…
+    lines (or a bare 2018-12-21 20:51 stamp); the （来源：…） of stories quoted further down and
+    dates in the body are not the article's own. Outlets such as 网络 or 本站 say nothing."""
+    _, dated, source = _patterns()
+    head = text[:_HEAD_CHARS]
+    when = None
+    for match in dated.finditer(head):
+        when = loose_date(match.group("date") or match.group("stamp"))
+        if when:
+            break
+    outlet = None
+    for match in source.finditer(head):
+        if match.group("outlet") not in article_cues()["not_outlets"]:
+            outlet = match.group("outlet")
+            break
+    return when, outlet
