@@ -238,7 +238,8 @@ def export(fmt: str, article_id: str | None, output: Path | None, store_location
               help="Folder for the site (default: output/), or the page file with --query.")
 @_store_option
 def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, store_location) -> None:
-    """Write the interactive pages: index, whole network, one page per entity (or one query's page)."""
+    """Write the interactive pages: index, whole network, timeline, one page per entity and per article
+    (or one query's page)."""
     from kg.site import write_query_page, write_site
 
     settings = Settings.load(store=store_location)
