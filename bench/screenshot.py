@@ -9,6 +9,7 @@ Every request that is not ``file:``, ``data:`` or ``blob:`` is aborted and recor
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ __all__ = [
     "launch_chromium",
     "block_remote",
     "screenshot_page",
+    "source_shots",
 ]
 
 #: Debian's chromium; override with the KG_CHROMIUM environment variable.
@@ -89,22 +91,25 @@ def screenshot_page(
     select: str | None = None,
     timeout_s: float = 60.0,
     browser: Any = None,
+    fragment: str = "",
 ) -> Path:
     """Open a generated page from ``file://`` and write a PNG screenshot.
 
     Waits for a network page to be drawn (``kgNetwork.ready``). ``select`` is a node id to
     select and focus first (e.g. to show its neighbourhood highlighted). ``browser`` is
     an already launched Playwright browser (a new headless Chromium is used otherwise).
+    ``fragment`` (``#s-120``) opens the page at that anchor, e.g. a highlighted sentence.
     """
     if browser is None:
         with launch_chromium() as own:
             return _screenshot(own, html_path, png_path, width, height, full_page, select,
-                               timeout_s)
+                               timeout_s, fragment)
     return _screenshot(browser, html_path, png_path, width, height, full_page, select,
-                       timeout_s)
+                       timeout_s, fragment)
 
 
-def _screenshot(browser, html_path, png_path, width, height, full_page, select, timeout_s):
+def _screenshot(browser, html_path, png_path, width, height, full_page, select, timeout_s,
+                fragment=""):
     html = Path(html_path).resolve()
     png = Path(png_path)
     png.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +119,7 @@ def _screenshot(browser, html_path, png_path, width, height, full_page, select, 
         block_remote(context)
         page = context.new_page()
         page.set_default_timeout(timeout_s * 1000)
-        page.goto(html.as_uri(), wait_until="load")
+        page.goto(html.as_uri() + fragment, wait_until="load")
         if page.evaluate("() => typeof window.kgNetwork !== 'undefined'"):
             page.evaluate("() => window.kgNetwork.ready")
             if select is not None:
@@ -126,3 +131,38 @@ def _screenshot(browser, html_path, png_path, width, height, full_page, select, 
     finally:
         context.close()
     return png
+
+
+_FACT_LINK = re.compile(r'class="kg-jump"')
+_FIRST_JUMP = re.compile(r'href="(#s-\d+)" class="kg-jump"')
+
+
+def source_shots(site: str | Path, out_dir: str | Path, *, article: str | None = None,
+                 browser: Any = None) -> dict[str, Path]:
+    """README images of a generated site: an article page (by default the one with the most facts,
+    opened at its first fact's sentence, highlighted) and the timeline, as PNGs of 1024×640 (under 300 kB)."""
+    site, out = Path(site), Path(out_dir)
+    pages = sorted((site / "article").glob("*.html"))
+    if article is not None:
+        chosen = next(p for p in pages if p.stem == article)
+    else:
+        chosen = max(pages, key=lambda p: (len(_FACT_LINK.findall(p.read_text(encoding="utf-8"))), p.name))
+    first = _FIRST_JUMP.search(chosen.read_text(encoding="utf-8"))
+    options = {"width": 1024, "height": 640, "browser": browser}
+    return {
+        "article": screenshot_page(chosen, out / "article.png", fragment=first.group(1) if first else "",
+                                   **options),
+        "timeline": screenshot_page(site / "timeline.html", out / "timeline.png", **options),
+    }
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Screenshots of a generated site's article page and timeline.")
+    ap.add_argument("site", help="the site folder (kg viz -o / output)")
+    ap.add_argument("out", help="where to write article.png and timeline.png")
+    ap.add_argument("--article", help="an article id (default: the article with the most facts)")
+    args = ap.parse_args()
+    for name, path in source_shots(args.site, args.out, article=args.article).items():
+        print(f"{name}: {path}")

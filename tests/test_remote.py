@@ -26,7 +26,7 @@ pytestmark = [
 KG = "https://w3id.org/fintech-kg/ontology#"
 PARAMS = {  # a value for each canned query's parameter that matches something in the sample
     "category": "Lender", "entity_name": "快手", "place_name": "广州", "owner_name": "快手",
-    "found_by": "rule", "min_confidence": "0.5", "only": "curated",
+    "found_by": "rule", "min_confidence": "0.5", "only": "curated", "kind": "fact",
 }
 
 

@@ -317,7 +317,8 @@ def export(fmt: str, article_id: str | None, output: Path | None, store_location
 @click.option("--force", is_flag=True, help="Redraw every page, changed or not.")
 @_store_option
 def viz(query_text: str | None, params: tuple[str, ...], output: Path | None, force: bool, store_location) -> None:
-    """Write the interactive pages: index, whole network, one page per entity (or one query's page).
+    """Write the interactive pages: index, whole network, timeline, one page per entity and per article
+    (or one query's page).
     Only pages whose content changed since the last run are redrawn."""
     from kg.exports import output_folder, output_target
     from kg.site import update_site, write_query_page

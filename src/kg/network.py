@@ -38,11 +38,12 @@ GROUP BY ?e ?name ?type
 """
 
 RELATIONS = _PREFIXES + """
-SELECT ?s ?p ?o ?text ?title
+SELECT ?s ?p ?o ?text ?title ?aid ?start
 WHERE {
   ?st a kg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       prov:wasDerivedFrom ?sent .
-  ?sent kg:text ?text ; kg:inArticle/dcterms:title ?title .
+  ?sent kg:text ?text ; kg:startOffset ?start ; kg:inArticle ?art .
+  ?art dcterms:title ?title ; dcterms:identifier ?aid .
 }
 """
 
@@ -65,15 +66,22 @@ SELECT ?s ?p ?o ?sName ?oName WHERE {
 """
 
 ENTITY_EVIDENCE = _PREFIXES + """
-SELECT ?e ?text ?title WHERE {
+SELECT ?e ?text ?title ?aid ?start WHERE {
   { ?x kg:observedEntity ?e } UNION { ?x kg:eventSubject ?e }
-  ?x prov:wasDerivedFrom ?sent . ?sent kg:text ?text ; kg:inArticle/dcterms:title ?title .
+  ?x prov:wasDerivedFrom ?sent . ?sent kg:text ?text ; kg:startOffset ?start ; kg:inArticle ?art .
+  ?art dcterms:title ?title ; dcterms:identifier ?aid .
 }
 """
 
 
 def _local(iri: object) -> str:
     return str(iri).rsplit("#", 1)[-1]
+
+
+def evidence_item(text: object, title: object, article_id: object, start: object) -> dict[str, Any]:
+    """A sentence as evidence: its text, its article's title, and where it is (article id and start
+    offset), which the pages turn into a link to the sentence in the article's page."""
+    return {"text": str(text), "article": str(title), "articleId": str(article_id), "start": int(start)}
 
 
 def predicate_labels(store: Store) -> dict[str, tuple[str, str]]:
@@ -123,16 +131,16 @@ def entity_graph(store: Store) -> nx.MultiDiGraph:
         graph.nodes[key]["kind"] = specific[0] if specific else None
     labels = predicate_labels(store)
     edges: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
-    for s, p, o, text, title in store.select(RELATIONS).rows:
-        edges[(str(s), _local(p), str(o))].append({"text": str(text), "article": str(title)})
+    for s, p, o, *sentence in store.select(RELATIONS).rows:
+        edges[(str(s), _local(p), str(o))].append(evidence_item(*sentence))
     for (s, p, o), evidence in edges.items():
         if s in graph and o in graph:
             zh, en = labels.get(p, (p, p))
             graph.add_edge(s, o, key=p, predicate=p, label_zh=zh, label_en=en, evidence=evidence[:MAX_EVIDENCE])
-    for e, text, title in store.select(ENTITY_EVIDENCE).rows:
+    for e, *sentence in store.select(ENTITY_EVIDENCE).rows:
         node = graph.nodes.get(str(e))
         if node is not None and len(node["evidence"]) < MAX_EVIDENCE:
-            item = {"text": str(text), "article": str(title)}
+            item = evidence_item(*sentence)
             if item not in node["evidence"]:
                 node["evidence"].append(item)
     for s, o, data in graph.edges(data=True):

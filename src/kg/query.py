@@ -149,18 +149,19 @@ def bindings(query: CannedQuery, params: dict[str, str]) -> dict[str, Node]:
     return out
 
 
-_CONDITIONAL = re.compile(r"^(?P<line>.*?)\s*#\?\s*(?P<param>[A-Za-z_][A-Za-z0-9_]*)\s*$")
+_CONDITIONAL = re.compile(r"^(?P<line>.*?)\s*#\?\s*(?P<param>[A-Za-z_][A-Za-z0-9_]*(?:\|[A-Za-z_][A-Za-z0-9_]*)*)\s*$")
 
 
 def specialise(text: str, bound: set[str]) -> str:
-    """Keep a line marked `#? name` only when parameter `name` is bound: an optional filter then
-    costs nothing when it is not asked for (no label scan). Lines are dropped, never written."""
+    """Keep a line marked `#? name` only when parameter `name` is bound (`#? a|b`: when either is):
+    an optional filter then costs nothing when it is not asked for (no label scan), and a costly
+    part is read only when asked for. Lines are dropped, never written."""
     out = []
     for line in text.splitlines():
         m = _CONDITIONAL.match(line)
         if m is None:
             out.append(line)
-        elif m.group("param") in bound:
+        elif bound & set(m.group("param").split("|")):
             out.append(m.group("line"))
     return "\n".join(out)
 

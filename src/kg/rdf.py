@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from decimal import Decimal
+from functools import cached_property
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg import iri
-from kg.model import Entity, Event, Evidence, Extraction, Observation, Relation
+from kg.model import Entity, Event, Evidence, Extraction, Observation, Relation, Span
 from kg.vocab import KG, UNIT_TERMS
 
 QB = Namespace("http://purl.org/linked-data/cube#")
@@ -81,6 +83,7 @@ class _GraphWriter:
         g.add((a, DCTERMS.title, Literal(art.title, lang=art.language or None)))
         g.add((a, DCTERMS.language, Literal(art.language)))
         g.add((a, KG.contentHash, Literal(art.content_hash)))
+        g.add((a, KG.text, Literal(art.text)))  # the text offsets index: article pages draw it from the store
         g.add((a, KG.extractorVersion, Literal(self.version)))
         if art.outlet:
             g.add((a, KG.outlet, Literal(art.outlet)))
@@ -102,6 +105,24 @@ class _GraphWriter:
             self.g.add((node, KG.endOffset, Literal(evidence.end)))
             self.g.add((node, KG.inArticle, self.article))
         return node
+
+    @cached_property
+    def _sentence_bounds(self) -> tuple[list[int], list[Evidence]]:
+        """The pipeline's own sentences of the text (kg.nlp splits the same analysis text the same
+        way), so a mention's sentence is the very node its facts cite; recomputed here rather than
+        carried on the Extraction, as it is a pure function of the text."""
+        from kg.extract.context import split_sentences
+        from kg.textio import analysis_text
+
+        text = analysis_text(self.x.article.text)
+        sentences = [Evidence(s, e, text[s:e]) for s, e, _ in split_sentences(text)]
+        return [s.start for s in sentences], sentences
+
+    def _sentence_of(self, span: Span) -> URIRef | None:
+        """The sentence a mention starts in (None for a span outside every sentence)."""
+        starts, sentences = self._sentence_bounds
+        i = bisect_right(starts, span.start) - 1
+        return self._sentence(sentences[i]) if i >= 0 and span.start < sentences[i].end else None
 
     def _period(self, period: str) -> URIRef | None:
         bounds = period_bounds(period)
@@ -140,6 +161,9 @@ class _GraphWriter:
             g.add((mention, KG.inArticle, self.article))
             g.add((mention, KG.startOffset, Literal(span.start)))
             g.add((mention, KG.endOffset, Literal(span.end)))
+            sentence = self._sentence_of(span)
+            if sentence is not None:
+                g.add((mention, KG.inSentence, sentence))
 
     def _relation(self, r: Relation) -> None:
         s, p, o = URIRef(r.subject), KG[r.predicate], URIRef(r.object)

@@ -1,10 +1,12 @@
-"""The generated pages: output/index.html, output/network.html, output/entity/<slug>.html.
+"""The generated pages: output/index.html, output/network.html, output/timeline.html,
+output/entity/<slug>.html, output/article/<slug>.html.
 Reads the store through kg.network and kg.query; draws through kg.render."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,15 +18,19 @@ import networkx as nx
 
 from kg.files import folder_lock, remove_leftovers, write_atomic
 from kg.iri import slug
-from kg.network import curated_relations, entity_graph, graph_from_result, neighbourhood
+from kg.network import _local, curated_relations, entity_graph, evidence_item, graph_from_result, neighbourhood
 from kg.query import cell, run
+from kg.rdf import period_bounds
+from kg.schema import EVENT_TYPES
 from kg.store import Store
+from kg.vocab import UNIT_TERMS
 
 ARTICLES = """PREFIX kg: <https://w3id.org/fintech-kg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?id ?title ?outlet ?published WHERE {
+SELECT ?a ?id ?title ?outlet ?published ?url ?text WHERE {
   ?a a kg:Article ; dcterms:identifier ?id ; dcterms:title ?title .
   OPTIONAL { ?a kg:outlet ?outlet } OPTIONAL { ?a dcterms:issued ?published }
+  OPTIONAL { ?a kg:sourceUrl ?url } OPTIONAL { ?a kg:text ?text }
 } ORDER BY DESC(?published) ?id"""
 
 FACTS = """PREFIX kg: <https://w3id.org/fintech-kg/ontology#>
@@ -47,6 +53,35 @@ SELECT ?x ?metric ?type ?value ?unit ?period ?text ?title WHERE {
 
 def entity_href(iri: str) -> str:
     return f"entity/{slug(iri)}.html"
+
+
+def article_href(article_id: str) -> str:
+    """article/<id>.html when the id is a safe file name; any other id is made one and told apart
+    from its look-alikes by a digest (article ids are free text: 快手 and 京东 must not share a page)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", article_id).lstrip(".")
+    if safe != article_id or not safe:
+        safe = f"{safe[:60]}-{hashlib.sha1(article_id.encode('utf-8')).hexdigest()[:10]}"
+    return f"article/{safe}.html"
+
+
+def sentence_href(article_id: str, start: int, prefix: str = "") -> str:
+    """The link to a sentence in its article's page, from a page `prefix` away from the site root."""
+    from kg.render.article_page import sentence_anchor
+
+    return f"{prefix}{article_href(article_id)}#{sentence_anchor(start)}"
+
+
+def _linked_evidence(items: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
+    """Evidence items with a link to their sentence (new dicts: graph copies share the old ones)."""
+    return [{**item, "url": sentence_href(item["articleId"], item["start"], prefix)}
+            if item.get("articleId") is not None and item.get("start") is not None else item for item in items]
+
+
+def _link_graph_evidence(graph: nx.MultiDiGraph, prefix: str) -> None:
+    for _, attrs in graph.nodes(data=True):
+        attrs["evidence"] = _linked_evidence(attrs.get("evidence", []), prefix)
+    for _, _, attrs in graph.edges(data=True):
+        attrs["evidence"] = _linked_evidence(attrs.get("evidence", []), prefix)
 
 
 def _fact(r: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +123,11 @@ class Page:
     draw: Callable[[Path], Path]
 
 
+PAGE_FOLDERS = ("entity", "article")  # one page per entity, per article: removed with it
+# the navigation of a page in one of those folders
+SUBPAGE_LINKS = {"总览 Overview": "../index.html", "全图 Network": "../network.html", "时间线 Timeline": "../timeline.html"}
+
+
 @dataclass
 class SiteReport:
     folder: Path
@@ -112,7 +152,7 @@ def update_site(store: Store, out_dir: str | Path, *, force: bool = False) -> Si
     out = Path(out_dir)
     report = SiteReport(out)
     with folder_lock(out):
-        for folder in (out, out / "entity"):
+        for folder in (out, *(out / f for f in PAGE_FOLDERS)):
             remove_leftovers(folder)
         state = _read_state(out)
         stamp = store_stamp(store)
@@ -120,14 +160,15 @@ def update_site(store: Store, out_dir: str | Path, *, force: bool = False) -> Si
             report.unchanged = len(state["pages"])
             return report
         pages = {page.path: page for page in _plan(store)}
-        (out / "entity").mkdir(parents=True, exist_ok=True)
+        for folder in PAGE_FOLDERS:
+            (out / folder).mkdir(parents=True, exist_ok=True)
         for path, page in pages.items():
             if force or state["pages"].get(path) != page.inputs or not (out / path).exists():
                 page.draw(out / path)
                 report.written.append(path)
             else:
                 report.unchanged += 1
-        for page_file in (out / "entity").glob("*.html"):
+        for page_file in (p for folder in PAGE_FOLDERS for p in (out / folder).glob("*.html")):
             relative = page_file.relative_to(out).as_posix()
             if relative not in pages:
                 page_file.unlink(missing_ok=True)
@@ -182,6 +223,148 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:24]
 
 
+_SOURCE_PREFIXES = """PREFIX kg: <https://w3id.org/fintech-kg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX time: <http://www.w3.org/2006/time#>
+"""
+SENTENCES = _SOURCE_PREFIXES + """SELECT ?a ?start ?end WHERE {
+  ?s a kg:Sentence ; kg:inArticle ?a ; kg:startOffset ?start ; kg:endOffset ?end }"""
+MENTIONS = _SOURCE_PREFIXES + """SELECT ?a ?start ?end ?e WHERE {
+  ?m a kg:Mention ; kg:inArticle ?a ; kg:startOffset ?start ; kg:endOffset ?end ; kg:mentionOf ?e }"""
+MENTION_SENTENCES = _SOURCE_PREFIXES + """SELECT DISTINCT ?e ?text ?title ?aid ?start WHERE {
+  ?m kg:mentionOf ?e ; kg:inSentence ?s . ?s kg:text ?text ; kg:startOffset ?start ; kg:inArticle ?a .
+  ?a dcterms:title ?title ; dcterms:identifier ?aid }"""
+# every extracted fact with the sentence it was read from (curated ones have no sentence)
+SOURCE_FACTS = _SOURCE_PREFIXES + """SELECT ?a ?start ?text ?kind ?s ?p ?o ?value ?before ?unit ?period WHERE {
+  {
+    ?x a kg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . BIND("relation" AS ?kind)
+  } UNION {
+    ?x a kg:Observation ; kg:observedEntity ?s ; kg:metric ?p ; kg:value ?value ; kg:unit ?unit ; kg:period ?period .
+    BIND("observation" AS ?kind)
+  } UNION {
+    VALUES ?p { %s }
+    ?x a ?p ; kg:eventSubject ?s . BIND("event" AS ?kind)
+    OPTIONAL { ?x kg:eventObject ?o } OPTIONAL { ?x kg:valueBefore ?before }
+    OPTIONAL { ?x kg:valueAfter|kg:amount ?value }
+    OPTIONAL { ?x time:hasTime ?t . BIND(STRAFTER(STR(?t), "/period/") AS ?period) }
+  }
+  ?x prov:wasDerivedFrom ?sent . ?sent kg:inArticle ?a ; kg:startOffset ?start ; kg:text ?text .
+}""" % " ".join(f"kg:{t}" for t in EVENT_TYPES)
+TERM_LABELS = _SOURCE_PREFIXES + """SELECT ?t ?zh ?en WHERE {
+  ?t rdfs:label ?zh . FILTER(LANG(?zh) = "zh" && STRSTARTS(STR(?t), STR(kg:)))
+  OPTIONAL { ?t rdfs:label ?en . FILTER(LANG(?en) = "en") } }"""
+
+
+def _term_labels(store: Store) -> dict[str, tuple[str, str]]:
+    """Ontology term IRI → (zh label, en label): predicates, metrics, event types, units."""
+    return {str(t): (str(zh), str(en or zh)) for t, zh, en in store.select(TERM_LABELS).rows}
+
+
+def _number(term: Any) -> float | None:
+    return float(term.toPython()) if term is not None else None
+
+
+class _Sources:
+    """What the article pages and the timeline show, read in a few corpus-wide queries."""
+
+    def __init__(self, store: Store, graph: nx.MultiDiGraph) -> None:
+        self.graph, self.labels = graph, _term_labels(store)
+        self.articles = {str(r["a"]): r for r in store.select(ARTICLES).dicts()}
+        self.sentences: dict[str, list[dict[str, int]]] = defaultdict(list)
+        for a, start, end in store.select(SENTENCES).rows:
+            self.sentences[str(a)].append({"start": int(start), "end": int(end)})
+        self.mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for a, start, end, e in store.select(MENTIONS).rows:
+            self.mentions[str(a)].append({"start": int(start), "end": int(end), "entity": str(e)})
+        self.facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        seen: set[tuple[Any, ...]] = set()
+        for row in store.select(SOURCE_FACTS).rows:
+            if row not in seen:  # a triple held in two graphs comes back twice from the union
+                seen.add(row)
+                self.facts[str(row[0])].append(dict(zip(("start", "text", "kind", "s", "p", "o", "value",
+                                                          "before", "unit", "period"), row[1:])))
+
+    def entity(self, iri: Any, prefix: str) -> dict[str, Any] | None:
+        if iri is None:
+            return None
+        attrs = self.graph.nodes.get(str(iri))
+        if attrs is None:
+            return {"label": str(iri).rsplit("/", 1)[-1], "url": None, "category": None, "aliases": []}
+        return {"label": attrs["label"], "url": f"{prefix}{entity_href(str(iri))}", "category": attrs["category"],
+                "aliases": attrs.get("aliases", [])}
+
+    def fact(self, f: dict[str, Any], prefix: str) -> dict[str, Any]:
+        """A fact as the pages show it: names of the entities, of the predicate, metric or event type."""
+        zh, en = self.labels.get(str(f["p"]), (_local(f["p"]), _local(f["p"])))
+        unit = self.labels.get(str(f["unit"] or UNIT_TERMS["CNY"]), ("", ""))[0]  # event amounts are in yuan
+        return {"kind": cell(f["kind"]), "start": int(f["start"]), "what": zh, "what_en": en,
+                "subject": self.entity(f["s"], prefix), "object": self.entity(f["o"], prefix),
+                "value": _number(f["value"]), "before": _number(f["before"]),
+                "unit": unit if f["value"] is not None else "", "when": cell(f["period"])}
+
+    def article_content(self, a: str, links: dict[str, str]) -> dict[str, Any]:
+        r = self.articles[a]
+        article = {"id": cell(r["id"]), "title": cell(r["title"]), "outlet": cell(r["outlet"]),
+                   "published": cell(r["published"]), "source_url": cell(r["url"]), "text": cell(r["text"])}
+        mentions = []
+        for m in self.mentions.get(a, []):
+            ref = self.entity(m["entity"], "../")
+            mentions.append({"start": m["start"], "end": m["end"], **{k: ref[k] for k in ("label", "url", "category")}})
+        return {"article": article, "sentences": sorted(self.sentences.get(a, []), key=lambda s: s["start"]),
+                "mentions": sorted(mentions, key=lambda m: (m["start"], m["end"])),
+                "facts": sorted((self.fact(f, "../") for f in self.facts.get(a, [])),
+                                key=lambda f: (f["start"], f["kind"], f["what"], str(f["subject"]), str(f["object"]))),
+                "links": links}
+
+    def timeline(self) -> tuple[list[dict[str, Any]], int]:
+        """Events and figures that have a date, in date order; and how many have none."""
+        rows, undated = [], 0
+        for a, facts in self.facts.items():
+            r = self.articles.get(a)
+            for f in facts:
+                if cell(f["kind"]) == "relation" or r is None:
+                    continue
+                bounds = period_bounds(cell(f["period"]))
+                if bounds is None:
+                    undated += 1
+                    continue
+                row = self.fact(f, "")
+                evidence = {"text": cell(f["text"]), "article": cell(r["title"]),
+                            "url": sentence_href(cell(r["id"]), int(f["start"]))}
+                rows.append({**row, "date": row.pop("when"), "sort": bounds[0], "evidence": evidence})
+        rows.sort(key=lambda r: (r["sort"], r["date"], r["subject"]["label"], r["what"], r["evidence"]["url"]))
+        return rows, undated
+
+
+def mention_evidence(store: Store, prefix: str = "../") -> dict[str, list[dict[str, Any]]]:
+    """Entity IRI → the sentences that mention it, each linked to its place in its article's page."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e, *sentence in store.select(MENTION_SENTENCES).rows:
+        out[str(e)].append(evidence_item(*sentence))
+    return {e: _linked_evidence(sorted(items, key=lambda i: (i["articleId"], i["start"])), prefix)
+            for e, items in out.items()}
+
+
+def _source_pages(sources: _Sources, code: str) -> Iterator[Page]:
+    """A page per article and the timeline: each redrawn only when what it shows changes."""
+    from kg.render import write_article_page, write_timeline_page
+
+    for a, r in sources.articles.items():
+        content = sources.article_content(a, SUBPAGE_LINKS)
+        yield Page(article_href(cell(r["id"])), _digest([code, content]), partial(_draw, write_article_page, content))
+    rows, undated = sources.timeline()
+    timeline = {"rows": rows, "undated": undated,
+                "links": {"总览 Overview": "index.html", "全图 Network": "network.html"}}
+    yield Page("timeline.html", _digest([code, timeline]), partial(_draw, write_timeline_page, timeline))
+
+
+def _draw(write: Callable[..., Path], content: dict[str, Any], path: Path) -> Path:
+    return write(path, **content)
+
+
 def _plan(store: Store) -> Iterator[Page]:
     """Every page of the site with the digest of its content; nothing is drawn here."""
     from kg.render import write_entity_page, write_index_page, write_network_page
@@ -190,33 +373,37 @@ def _plan(store: Store) -> Iterator[Page]:
     graph = entity_graph(store)
     for node in graph.nodes:
         graph.nodes[node]["url"] = entity_href(node)
+    sources = _Sources(store, graph)
+    yield from _source_pages(sources, code)
+    _link_graph_evidence(graph, "")
     title, subtitle = "金融科技知识图谱 · 全图", "fintech-kg: entities and relations of the corpus"
+    network_links = {"总览 Overview": "index.html", "时间线 Timeline": "timeline.html"}
     yield Page("network.html", _digest([code, nx.node_link_data(graph, edges="edges")]),
-               lambda path: write_network_page(graph, path, title=title, subtitle=subtitle))
+               lambda path: write_network_page(graph, path, title=title, subtitle=subtitle, links=network_links))
     pages_graph = graph.copy()
     for node in graph.nodes:  # links from an entity page are relative to entity/
         pages_graph.nodes[node]["url"] = f"../{entity_href(node)}"
-    curated, facts = curated_relations(store), all_facts(store)
-    links = {"总览 Overview": "../index.html", "全图 Network": "../network.html"}
-    for node, attrs in graph.nodes(data=True):
+    _link_graph_evidence(pages_graph, "../")
+    curated, facts, mentioned = curated_relations(store), all_facts(store), mention_evidence(store)
+    for node in graph.nodes:
+        attrs = pages_graph.nodes[node]
         near = neighbourhood(pages_graph, node, hops=1)  # its own relations: a change ripples one step
         content = {"entity": {**attrs, "iri": node, "url": None}, "neighbourhood": near,
-                   "facts": facts.get(node, []), "curated": _linked(curated.get(node, []), graph),
-                   "links": links, "network_href": "../network.html"}
+                   "facts": [{**f, "evidence": _linked_evidence([f["evidence"]], "../")[0]}
+                             for f in facts.get(node, [])],
+                   "curated": _linked(curated.get(node, []), graph), "mentions": mentioned.get(node, []),
+                   "links": SUBPAGE_LINKS, "network_href": "../network.html"}
         inputs = _digest([code, {**content, "neighbourhood": nx.node_link_data(near, edges="edges")}])
-        yield Page(entity_href(node), inputs, partial(_draw_entity, write_entity_page, content))
+        yield Page(entity_href(node), inputs, partial(_draw, write_entity_page, content))
     counts = Counter(attrs["category"] for _, attrs in graph.nodes(data=True))
     articles = [{"id": cell(r["id"]), "title": cell(r["title"]), "outlet": cell(r["outlet"]),
-                 "published": cell(r["published"])} for r in store.select(ARTICLES).dicts()]
-    index_links = [("全图 Network", "network.html", None)] + [
+                 "published": cell(r["published"]), "url": article_href(cell(r["id"]))}
+                for r in sources.articles.values()]
+    index_links = [("全图 Network", "network.html", None), ("时间线 Timeline", "timeline.html", None)] + [
         (attrs["label"], entity_href(node), attrs["category"]) for node, attrs in graph.nodes(data=True)]
     index = {"title": "金融科技知识图谱 fintech-kg", "category_counts": dict(counts), "articles": articles,
              "links": index_links}
     yield Page("index.html", _digest([code, index]), lambda path: write_index_page(path, **index))
-
-
-def _draw_entity(write_entity_page: Callable[..., Path], content: dict[str, Any], path: Path) -> Path:
-    return write_entity_page(path, **content)
 
 
 def write_query_page(store: Store, query: str, path: str | Path, params: dict[str, str] | None = None) -> Path:

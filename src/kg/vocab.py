@@ -79,6 +79,7 @@ class KG(DefinedNamespace):
     startOffset: URIRef
     endOffset: URIRef
     mentionOf: URIRef
+    inSentence: URIRef
     mentionedIn: URIRef
     EntityDescription: URIRef
     describes: URIRef

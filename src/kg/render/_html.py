@@ -34,6 +34,8 @@ __all__ = [
     "printable_text",
     "json_for_script",
     "safe_href",
+    "http_url",
+    "external_link",
     "render",
     "template",
     "asset",
@@ -125,9 +127,7 @@ def safe_href(url: Any) -> str | None:
     whitespace or control character (browsers strip tabs/newlines inside URLs, so
     ``java\\tscript:`` would become a scheme).
     """
-    if not isinstance(url, str) or not url:
-        return None
-    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in url):
+    if not isinstance(url, str) or not url or _spaced(url):
         return None
     if "\\" in url or url.startswith("//"):
         return None
@@ -140,6 +140,31 @@ def safe_href(url: Any) -> str | None:
     if _SURROGATES.search(url):
         return None
     return url
+
+
+def _spaced(url: str) -> bool:
+    return any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in url)
+
+
+_HTTP = re.compile(r"https?://[^/?#\\@]+(?:[/?#][^\\]*)?", re.IGNORECASE)
+
+
+def http_url(url: Any) -> str | None:
+    """``url`` if it is an absolute http(s) URL with a host and nothing a browser would rewrite
+    (whitespace, controls, backslashes, surrogates), else ``None``: the one kind of link out of
+    the site, an article's source."""
+    if not isinstance(url, str) or _spaced(url) or _SURROGATES.search(url):
+        return None
+    return url if _HTTP.fullmatch(url) else None
+
+
+def external_link(text: Any, url: Any) -> Markup:
+    """A link out of the site (no referrer, no opener) when ``url`` is http(s); otherwise the URL
+    shown as text, so ``javascript:`` or ``data:`` can never become a link."""
+    href = http_url(url)
+    if href is None:
+        return tag("span", printable_text(url), class_="kg-url")
+    return Markup(f'<a class="kg-source" href="{esc(href)}" rel="noopener noreferrer nofollow">{esc(text)}</a>')
 
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")

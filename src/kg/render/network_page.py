@@ -32,6 +32,7 @@ from ._html import (
     template,
     write_page,
 )
+from .pages import _nav
 from .styles import CATEGORY_STYLES, OTHER, PREDICATE_LABELS, category_key
 
 __all__ = ["write_network_page", "build_network", "network_payload", "MAX_EVIDENCE"]
@@ -48,17 +49,19 @@ SizeBy = Literal["pagerank", "degree"]
 
 
 def _evidence(items: Any, limit: int = MAX_EVIDENCE) -> tuple[list[dict[str, str]], int]:
-    """Normalise an evidence list to ``[{"text", "article"}]``, at most ``limit`` kept."""
+    """Normalise an evidence list to ``[{"text", "article"}]`` (plus ``url``, the sentence in its
+    article's page, when it is a relative link), at most ``limit`` kept."""
     if not isinstance(items, (list, tuple)):
         return [], 0
     out: list[dict[str, str]] = []
     for item in items:
         if isinstance(item, Mapping):
-            text, article = item.get("text", ""), item.get("article", "")
+            text, article, url = item.get("text", ""), item.get("article", ""), safe_href(item.get("url"))
         else:
-            text, article = item, ""
+            text, article, url = item, "", None
         if len(out) < limit:
-            out.append({"text": printable_text(text), "article": printable_text(article)})
+            out.append({"text": printable_text(text), "article": printable_text(article),
+                        **({"url": url} if url else {})})
     return out, len(items)
 
 
@@ -401,12 +404,14 @@ def write_network_page(
     size_by: SizeBy = "pagerank",
     max_physics_nodes: int = 300,
     highlight: str | Iterable[str] | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> Path:
     """Write an interactive network page that works offline from ``file://``.
 
     ``title``/``subtitle`` and all graph strings are treated as untrusted text.
     ``highlight`` is a node id (or ids) drawn with a heavy border and selected on load.
-    A page opened as ``page.html#node=<url-encoded id>`` focuses that node.
+    A page opened as ``page.html#node=<url-encoded id>`` focuses that node. ``links``: navigation
+    (text → relative href), e.g. to the index and the timeline.
     Returns the path written.
     """
     large = graph.number_of_nodes() > max_physics_nodes
@@ -422,6 +427,7 @@ def write_network_page(
         template("network.html"),
         csp=csp_meta([vis_hash, app_hash]),
         title=printable_text(title),
+        nav=_nav(links),
         subtitle_block=(
             Markup(f'<p class="subtitle">{esc(subtitle)}</p>') if subtitle else Markup("")
         ),

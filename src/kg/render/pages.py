@@ -83,13 +83,16 @@ def _as_float(value: Any) -> float | None:
 
 
 def _evidence_items(value: Any, article: Any = None) -> list[tuple[str, str]]:
-    """``[(sentence, article title)]`` from a str, a dict or a list of either."""
+    """``[(sentence, article title)]`` from a str, a dict or a list of either; a dict's ``url``
+    (its sentence in the article's page) makes the title a link."""
     if value is None or value == "":
         return []
     if isinstance(value, str):
         return [(printable_text(value), printable_text(article) if article else "")]
     if isinstance(value, Mapping):
-        return [(printable_text(value.get("text", "")), printable_text(value.get("article", "") or article or ""))]
+        title = printable_text(value.get("article", "") or article or "")
+        href = safe_href(value.get("url"))
+        return [(printable_text(value.get("text", "")), tag("a", title or "原文", href=href) if href else title)]
     if isinstance(value, (list, tuple)):
         out: list[tuple[str, str]] = []
         for item in value:
@@ -338,6 +341,7 @@ def write_entity_page(
     neighbourhood: nx.MultiDiGraph | None = None,
     facts: Sequence[Mapping[str, Any]] = (),
     curated: Sequence[Mapping[str, Any]] = (),
+    mentions: Sequence[Mapping[str, Any]] = (),
     series: Mapping[str, Any] | None = None,
     units: Mapping[str, str] | None = None,
     links: Mapping[str, str] | None = None,
@@ -354,6 +358,7 @@ def write_entity_page(
     ``date``, ``evidence`` (str, {"text","article"} or a list), ``article``.
     ``curated``: the registry's relations of the entity, listed apart from extracted ones: rows
     with ``predicate``, ``outgoing`` (bool), ``other_label`` and an optional ``url``.
+    ``mentions``: the sentences that name the entity, as evidence items (``text``, ``article``, ``url``).
     ``series``: ``{metric: [(period, value), …] | {period: value} | [{"period","value"}]}``;
     by default built from ``facts`` rows that have a metric, a numeric value and a period.
     A line chart is drawn for each metric with at least two periods. ``units`` names the
@@ -475,6 +480,10 @@ def write_entity_page(
     if evidence:
         sections.append(tag("section", [tag("h2", f"证据（{len(evidence)}）"),
                                         _evidence_list(evidence, max_evidence)]))
+    named = _evidence_items(list(mentions))
+    if named:
+        sections.append(tag("section", [tag("h2", f"提及的句子 Mentions（{len(named)}）"),
+                                        _evidence_list(named, max_evidence)], class_="kg-mentions"))
 
     page = _doc_page(
         title=label,

@@ -51,7 +51,13 @@
     items.forEach(function (ev) {
       var li = el("li");
       li.appendChild(el("q", "kg-ev-text", ev.text));
-      if (ev.article) { li.appendChild(el("cite", "kg-ev-article", ev.article)); }
+      if (ev.article) {
+        var cite = el("cite", "kg-ev-article"), href = safeHref(ev.url);
+        var title = el(href ? "a" : "span", null, ev.article);
+        if (href) { title.href = href; }  // the sentence, highlighted in its article's page
+        cite.appendChild(title);
+        li.appendChild(cite);
+      }
       ul.appendChild(li);
     });
     if (total > items.length) {
