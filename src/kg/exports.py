@@ -57,12 +57,12 @@ def evidence_counts(store: Store, graph: nx.MultiDiGraph) -> tuple[dict[str, int
     """Distinct sentences behind each node and each edge of `graph` (entity_graph keeps only the
     first few as examples), by the same queries and the same rule as entity_graph."""
     edges: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
-    for s, p, o, text, title in store.select(RELATIONS).rows:
+    for s, p, o, text, title, *_ in store.select(RELATIONS).rows:
         key = (str(s), str(p).rsplit("#", 1)[-1], str(o))
         if graph.has_edge(key[0], key[2], key=key[1]):
             edges[key].add((str(text), str(title)))
     nodes: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for e, text, title in store.select(ENTITY_EVIDENCE).rows:
+    for e, text, title, *_ in store.select(ENTITY_EVIDENCE).rows:
         if str(e) in graph:
             nodes[str(e)].add((str(text), str(title)))
     for (s, _, o), sentences in edges.items():
