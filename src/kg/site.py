@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -18,7 +18,7 @@ import networkx as nx
 
 from kg.files import folder_lock, remove_leftovers, write_atomic
 from kg.iri import slug
-from kg.network import _local, curated_relations, entity_graph, evidence_item, graph_from_result, neighbourhood
+from kg.network import _local, attach_dates, curated_relations, entity_graph, evidence_item, graph_from_result, neighbourhood
 from kg.query import cell, run
 from kg.rdf import period_bounds
 from kg.schema import EVENT_TYPES
@@ -33,22 +33,32 @@ SELECT ?a ?id ?title ?outlet ?published ?url ?text WHERE {
   OPTIONAL { ?a kg:sourceUrl ?url } OPTIONAL { ?a kg:text ?text }
 } ORDER BY DESC(?published) ?id"""
 
+# The entity's figures and events, and for an event the other party: its object (who imposed the
+# penalty, who was acquired) on the subject's page, its subject on the object's page. DISTINCT: a
+# name stated in several graphs comes once per graph from the union default graph.
 FACTS = """PREFIX kg: <https://w3id.org/fintech-kg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX time: <http://www.w3.org/2006/time#>
-SELECT ?x ?metric ?type ?value ?unit ?period ?text ?title WHERE {
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?x ?what ?value ?u ?period ?text ?title ?aid ?start ?other ?other_name ?role WHERE {
   {
-    ?x kg:observedEntity ?e ; kg:metric ?m ; kg:value ?value ; kg:unit ?u ; kg:period ?period .
-    BIND(STRAFTER(STR(?m), "#") AS ?metric) BIND(STRAFTER(STR(?u), "#") AS ?unit)
+    ?x kg:observedEntity ?e ; kg:metric ?what ; kg:value ?value ; kg:unit ?u ; kg:period ?period .
   } UNION {
-    ?x kg:eventSubject ?e ; a ?cls . FILTER(STRSTARTS(STR(?cls), STR(kg:)) && ?cls != kg:Event)
-    BIND(STRAFTER(STR(?cls), "#") AS ?type)
+    {
+      ?x kg:eventSubject ?e ; a ?what . BIND(kg:eventObject AS ?role)
+      OPTIONAL { ?x kg:eventObject ?other . OPTIONAL { ?other skos:prefLabel ?other_name . FILTER(LANG(?other_name) = "zh") } }
+    } UNION {
+      ?x kg:eventObject ?e ; kg:eventSubject ?other ; a ?what . BIND(kg:eventSubject AS ?role)
+      OPTIONAL { ?other skos:prefLabel ?other_name . FILTER(LANG(?other_name) = "zh") }
+    }
+    FILTER(STRSTARTS(STR(?what), STR(kg:)) && ?what != kg:Event)
     OPTIONAL { ?x kg:valueAfter|kg:amount ?value }
     OPTIONAL { ?x time:hasTime ?t . BIND(STRAFTER(STR(?t), "/period/") AS ?period) }
   }
-  ?x prov:wasDerivedFrom ?s . ?s kg:text ?text ; kg:inArticle/dcterms:title ?title .
-} ORDER BY ?period"""
+  ?x prov:wasDerivedFrom ?s . ?s kg:text ?text ; kg:startOffset ?start ; kg:inArticle ?a .
+  ?a dcterms:title ?title ; dcterms:identifier ?aid .
+} ORDER BY ?period ?x"""
 
 
 def entity_href(iri: str) -> str:
@@ -84,27 +94,38 @@ def _link_graph_evidence(graph: nx.MultiDiGraph, prefix: str) -> None:
         attrs["evidence"] = _linked_evidence(attrs.get("evidence", []), prefix)
 
 
-def _fact(r: dict[str, Any]) -> dict[str, Any]:
+def _fact(r: dict[str, Any], labels: dict[str, tuple[str, str]], pages: Container[str]) -> dict[str, Any]:
+    """A fact row for an entity page: names of metric or event type, unit and role in the ontology's
+    zh and en labels; the other party linked when it has a page (is in ``pages``)."""
     value = r["value"].toPython() if r["value"] is not None else None
+    unit = r["u"] if r["u"] is not None or value is None else UNIT_TERMS["CNY"]  # event amounts are in yuan
+    what, other = cell(r["what"]), cell(r["other"])
+    name, unit_name, role = (labels.get(str(t), ("", "")) if t is not None else ("", "")
+                             for t in (r["what"], unit, r["role"]))
+    observed = r["role"] is None
     return {
-        "metric": cell(r["metric"]) or None, "type": cell(r["type"]) or None,
-        "value": float(value) if value is not None else None, "unit": cell(r["unit"]),
-        "period": cell(r["period"]), "evidence": {"text": cell(r["text"]), "article": cell(r["title"])},
+        "metric": _local(what) if observed else None, "type": None if observed else _local(what),
+        "name_zh": name[0], "name_en": name[1],
+        "value": float(value) if value is not None else None, "unit": _local(unit) if unit is not None else "",
+        "unit_zh": unit_name[0], "unit_en": unit_name[1],
+        "period": cell(r["period"]), "evidence": evidence_item(r["text"], r["title"], r["aid"], r["start"]),
         "article": cell(r["title"]),
+        "other_label": cell(r["other_name"]) or other, "role_zh": role[0], "role_en": role[1],
+        "other_url": f"../{entity_href(other)}" if other and other in pages else None,
     }
 
 
-def _facts(store: Store, iri: str) -> list[dict[str, Any]]:
-    from rdflib import URIRef
-
-    return [_fact(r) for r in store.select(FACTS, {"e": URIRef(iri)}).dicts()]
-
-
-def all_facts(store: Store) -> dict[str, list[dict[str, Any]]]:
-    """Entity IRI → its observations and events (one query for every entity page)."""
+def all_facts(store: Store, pages: Container[str] = ()) -> dict[str, list[dict[str, Any]]]:
+    """Entity IRI → its observations and events (one query for every entity page); one row per
+    fact and role, whichever spelling of the other party's name came first."""
+    labels = _term_labels(store)
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in store.select(FACTS.replace("SELECT ?x ", "SELECT ?e ?x ", 1)).dicts():
-        out[str(r["e"])].append(_fact(r))
+    seen: set[tuple[str, str, str]] = set()
+    for r in store.select(FACTS.replace("SELECT DISTINCT ?x ", "SELECT DISTINCT ?e ?x ", 1)).dicts():
+        key = (str(r["e"]), str(r["x"]), str(r["role"]))
+        if key not in seen:
+            seen.add(key)
+            out[key[0]].append(_fact(r, labels, pages))
     return out
 
 
@@ -370,7 +391,7 @@ def _plan(store: Store) -> Iterator[Page]:
     from kg.render import write_entity_page, write_index_page, write_network_page
 
     code = _code_digest()
-    graph = entity_graph(store)
+    graph = attach_dates(store, entity_graph(store))
     for node in graph.nodes:
         graph.nodes[node]["url"] = entity_href(node)
     sources = _Sources(store, graph)
@@ -384,7 +405,7 @@ def _plan(store: Store) -> Iterator[Page]:
     for node in graph.nodes:  # links from an entity page are relative to entity/
         pages_graph.nodes[node]["url"] = f"../{entity_href(node)}"
     _link_graph_evidence(pages_graph, "../")
-    curated, facts, mentioned = curated_relations(store), all_facts(store), mention_evidence(store)
+    curated, facts, mentioned = curated_relations(store), all_facts(store, graph), mention_evidence(store)
     for node in graph.nodes:
         attrs = pages_graph.nodes[node]
         near = neighbourhood(pages_graph, node, hops=1)  # its own relations: a change ripples one step
