@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -21,6 +22,7 @@ from pyvis.network import Network
 
 from ._html import (
     Markup,
+    tag,
     asset,
     printable_text,
     csp_meta,
@@ -80,6 +82,20 @@ def _int(value: Any) -> int:
         return 0
 
 
+_ISO_SPAN = re.compile(r"\d{4}-\d{2}-\d{2}(?:/\d{4}-\d{2}-\d{2})?")
+
+
+def _dates(value: Any) -> list[str]:
+    """The ISO dates and "first/last" intervals an item is attested on; anything else dropped."""
+    return sorted({v for v in _str_list(value) if _ISO_SPAN.fullmatch(v)})
+
+
+def _date_range(records: Iterable[Mapping[str, Any]]) -> list[str] | None:
+    """First and last day any node or edge is attested on, or None when nothing is dated."""
+    days = [d for r in records for span in r["dates"] for d in span.split("/")]
+    return [min(days), max(days)] if days else None
+
+
 def _index_graph(graph: nx.MultiDiGraph) -> tuple[list[Any], igraph.Graph]:
     nodes = list(graph.nodes)
     index = {n: i for i, n in enumerate(nodes)}
@@ -104,6 +120,16 @@ def node_scores(graph: nx.MultiDiGraph, size_by: SizeBy) -> dict[Any, float]:
     ranks = g.pagerank(directed=True, damping=0.85)
     # PRPACK's last bits vary between runs; round so that pages are reproducible.
     return {n: float(f"{r:.6g}") for n, r in zip(nodes, ranks)}
+
+
+def label_ranks(graph: nx.MultiDiGraph) -> dict[Any, int]:
+    """Each node's place when ranked by PageRank, 0 the highest (ties by label, then id).
+
+    The page labels nodes in this order, as many as fit on the screen at the current zoom."""
+    scores = node_scores(graph, "pagerank")
+    order = sorted(graph.nodes, key=lambda n: (-scores[n], printable_text(graph.nodes[n].get("label")),
+                                               printable_text(n)))
+    return {n: i for i, n in enumerate(order)}
 
 
 #: Average distance between neighbouring nodes in a precomputed layout, in vis pixels.
@@ -252,6 +278,7 @@ def build_network(
     highlighted = {highlight} if isinstance(highlight, str) else set(highlight or ())
 
     scores = node_scores(graph, size_by)
+    ranks = label_ranks(graph)
     low = min(scores.values(), default=0.0)
     span = max(scores.values(), default=0.0) - low
 
@@ -282,6 +309,9 @@ def build_network(
             "evidenceCount": n_evidence,
             "size": node_size(scores.get(node, low)),
             "score": scores.get(node, 0.0),
+            "labelRank": ranks[node],
+            "isolated": graph.degree(node) == 0,
+            "dates": _dates(attrs.get("dates")),
         }
         href = safe_href(attrs.get("url"))
         if href:
@@ -311,6 +341,7 @@ def build_network(
             "predicate": predicate,
             "evidence": evidence,
             "evidenceCount": n_evidence,
+            "dates": _dates(attrs.get("dates")),
         }
         curve = curves.get((u, v, key))
         if curve:
@@ -385,6 +416,7 @@ def network_payload(net: Network, *, large: bool) -> dict[str, Any]:
         for s in CATEGORY_STYLES.values()
         if counts.get(s.key, 0) or s.key != OTHER
     ]
+    isolates = sum(1 for n in nodes if n.get("isolated"))
     return {
         "nodes": nodes,
         "edges": edges,
@@ -392,7 +424,44 @@ def network_payload(net: Network, *, large: bool) -> dict[str, Any]:
         "categories": categories,
         "large": large,
         "highlight": [n["id"] for n in nodes if n.get("highlight")],
+        "isolates": isolates,
+        # hidden by default, unless nothing else would be left to draw
+        "hideIsolates": 0 < isolates < len(nodes),
+        "dateRange": _date_range([*nodes, *edges]),
     }
+
+
+def _filter_controls(payload: Mapping[str, Any]) -> Markup:
+    """The isolates toggle and the date range inputs, where the graph has isolates or dates."""
+    parts: list[Markup] = []
+    if payload["isolates"]:
+        parts.append(tag("label", [
+            tag("input", type="checkbox", id="kg-isolates", checked=payload["hideIsolates"]),
+            tag("span", f"隐藏 {payload['isolates']} 个孤立节点", id="kg-isolates-text"),
+        ], class_="kg-toggle", title="没有任何关系的实体 · entities with no relation"))
+    span = payload["dateRange"]
+    if span:
+        def day(name: str, text: str) -> Markup:
+            return tag("label", [text, " ", tag("input", type="date", id=f"kg-date-{name}",
+                                                  min=span[0], max=span[1])])
+
+        parts.append(tag("fieldset", [
+            tag("legend", "日期 · Dates"),
+            tag("div", [day("from", "从"), day("to", "至")], class_="kg-date-row"),
+            tag("label", [tag("input", type="checkbox", id="kg-date-undated"), " 保留无日期的节点与关系"],
+                class_="kg-toggle"),
+            tag("button", "清除日期", type="button", id="kg-date-clear"),
+            tag("p", f"按文章发布日期与数据期间筛选：{span[0]} 至 {span[1]}", class_="kg-hint"),
+        ], id="kg-dates", class_="kg-dates"))
+    return tag("div", parts, class_="kg-filters") if parts else Markup("")
+
+
+def stats_text(nodes: int, edges: int, *, total: tuple[int, int] | None = None) -> str:
+    """The counts line; the page's script keeps it in step with the filters."""
+    text = f"{nodes} 个节点 · {edges} 条关系"
+    if total and total != (nodes, edges):
+        text += f"（共 {total[0]} 个节点 · {total[1]} 条关系）"
+    return text
 
 
 def write_network_page(
@@ -422,7 +491,8 @@ def write_network_page(
     vis_tag, vis_hash = inline_script(asset("vis-network.min.js"))
     app_tag, app_hash = inline_script(template("network.js"))
     n_nodes, n_edges = len(payload["nodes"]), len(payload["edges"])
-    stats = f"{n_nodes} 个节点 · {n_edges} 条关系" + (" · 预计算布局" if large else "")
+    shown = n_nodes - (payload["isolates"] if payload["hideIsolates"] else 0)
+    stats = stats_text(shown, n_edges, total=(n_nodes, n_edges))
     page = render(
         template("network.html"),
         csp=csp_meta([vis_hash, app_hash]),
@@ -432,6 +502,8 @@ def write_network_page(
             Markup(f'<p class="subtitle">{esc(subtitle)}</p>') if subtitle else Markup("")
         ),
         stats=stats,
+        layout_note=" · 预计算布局" if large else "",
+        filters=_filter_controls(payload),
         style=Markup(template("page.css")),
         data=json_for_script(payload),
         vis_script=vis_tag,

@@ -94,6 +94,34 @@
     return box;
   }
 
+  /* ---------- filters: categories, isolated nodes, dates ---------- */
+  /* Dates are ISO days or "first/last" intervals (a fact's period); ISO strings compare as dates. */
+  function spans(dates) {
+    return (dates || []).map(function (d) { var p = d.split("/"); return [p[0], p[1] || p[0]]; });
+  }
+  records.forEach(function (r) { r.spans = spans(r.dates); });
+  edgeRecords.forEach(function (e) { e.spans = spans(e.dates); });
+
+  var hiddenCategories = new Set();
+  var filter = { hideIsolates: !!data.hideIsolates, from: "", to: "", undated: false };
+  function datesActive() { return !!(filter.from || filter.to); }
+  /* Shown when one of its dates overlaps the range; undated items only when asked for. */
+  function inDates(item) {
+    if (!datesActive()) { return true; }
+    if (!item.spans.length) { return filter.undated; }
+    var lo = filter.from || "0000-01-01", hi = filter.to || "9999-12-31";
+    return item.spans.some(function (s) { return s[0] <= hi && s[1] >= lo; });
+  }
+  function nodeShown(r) {
+    return !hiddenCategories.has(r.group) && !(filter.hideIsolates && r.isolated) && inDates(r);
+  }
+  var nodeHidden = new Map();  /* id -> hidden, as last given to vis-network */
+  var edgeHidden = new Map();
+  records.forEach(function (r, id) { nodeHidden.set(id, !nodeShown(r)); });
+  function edgeShown(e) {
+    return inDates(e) && !nodeHidden.get(e.from) && !nodeHidden.get(e.to);
+  }
+
   /* ---------- vis data ---------- */
   var edgeDefaults = data.options.edges || {};
   var edgeColour = edgeDefaults.color || {};
@@ -103,7 +131,9 @@
                     strokeColor: "#ffffff" };
 
   var visNodes = data.nodes.map(function (r) {
-    var n = { id: r.id, label: r.label, group: r.group, size: r.size };
+    /* Large graphs: labels are set by placeLabels() where they fit. */
+    var n = { id: r.id, label: data.large ? "" : r.label, group: r.group, size: r.size };
+    if (nodeHidden.get(r.id)) { n.hidden = true; }
     if (typeof r.x === "number") { n.x = r.x; n.y = r.y; }
     if (r.borderWidth) { n.borderWidth = r.borderWidth; }
     if (r.shadow) { n.shadow = r.shadow; }
@@ -200,6 +230,133 @@
     network.on("animationFinished", updateArrows);
   }
 
+  /* ---------- labels where they fit (large graphs) ---------- */
+  /* Thousands of labels drawn at once overlap into a grey mass. Above max_physics_nodes a
+     label is drawn at a constant screen size only where it does not overlap a label already
+     placed: the selected node and its neighbours first, then by PageRank (labelRank, computed
+     in Python). Zooming in spreads the nodes apart, so more labels fit. */
+  var LABEL_PX = (data.options.nodes && data.options.nodes.font && data.options.nodes.font.size) || 14;
+  var LABEL_MAX_PX = 30;  /* vis-network's scaling.label.maxVisible: never drawn larger */
+  var MAX_LABELS = 300;   /* bounds drawing time whatever the zoom */
+  var labelSize = new Map();  /* id -> canvas font size of a drawn label */
+  var focusIds = [];
+  var labelOrder = data.nodes.slice().sort(function (a, b) { return a.labelRank - b.labelRank; })
+    .map(function (r) { return r.id; });
+  var measure = document.createElement("canvas").getContext("2d");
+  var textWidths = new Map();
+  function textWidth(text) {
+    var w = textWidths.get(text);
+    if (w === undefined) {
+      measure.font = LABEL_PX + "px " + ((data.options.nodes.font && data.options.nodes.font.face) || "sans-serif");
+      w = measure.measureText(text).width;
+      textWidths.set(text, w);
+    }
+    return w;
+  }
+
+  /* Screen boxes of placed labels, bucketed on a grid so that each test is local. */
+  function BoxGrid(cell) { this.cell = cell; this.cells = new Map(); }
+  BoxGrid.prototype.keys = function (b, fn) {
+    var c = this.cell;
+    for (var gx = Math.floor(b[0] / c); gx <= Math.floor(b[2] / c); gx++) {
+      for (var gy = Math.floor(b[1] / c); gy <= Math.floor(b[3] / c); gy++) {
+        if (fn(gx + ":" + gy)) { return true; }
+      }
+    }
+    return false;
+  };
+  BoxGrid.prototype.hits = function (b) {
+    var cells = this.cells;
+    return this.keys(b, function (k) {
+      return (cells.get(k) || []).some(function (o) {
+        return b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3];
+      });
+    });
+  };
+  BoxGrid.prototype.add = function (b) {
+    var cells = this.cells;
+    this.keys(b, function (k) { if (!cells.has(k)) { cells.set(k, []); } cells.get(k).push(b); });
+  };
+
+  /* The screen box a node's label takes: vis-network hangs it half a line and 4 units below
+     the shape (its Label.calculateLabelSize with "hanging"); 3 px of room around it. */
+  function labelBox(r, p, view) {
+    var x = (p.x - view.x) * view.scale + view.width / 2;
+    var y = (p.y - view.y) * view.scale + view.height / 2;
+    var w = textWidth(r.label) * view.px / LABEL_PX;
+    var top = y + (r.size + 4) * view.scale + view.px / 2;
+    return [x - w / 2 - 3, top - 3, x + w / 2 + 3, top + view.px + 3];
+  }
+
+  function placeLabels() {
+    if (!data.large) { return; }
+    placedView = viewKey();
+    var scale = network.getScale(), centre = network.getViewPosition();
+    placedScale = scale;
+    var view = { x: centre.x, y: centre.y, scale: scale, width: container.clientWidth,
+                 height: container.clientHeight, px: Math.min(LABEL_MAX_PX, LABEL_PX * Math.max(1, scale)) };
+    var size = view.px / scale;
+    var grid = new BoxGrid(64);
+    var want = new Map();
+    var positions = network.getPositions();
+    var ids = focusIds.concat(labelOrder);
+    for (var i = 0; i < ids.length && want.size < MAX_LABELS; i++) {
+      var id = ids[i], r = records.get(id), p = positions[id];
+      if (!r || !p || want.has(id) || nodeHidden.get(id) || !r.label) { continue; }
+      var box = labelBox(r, p, view);
+      if (box[2] < 0 || box[0] > view.width || box[3] < 0 || box[1] > view.height) { continue; }
+      if (grid.hits(box)) { continue; }
+      grid.add(box);
+      want.set(id, size);
+    }
+    var updates = [];
+    labelSize.forEach(function (old, id) {
+      if (!want.has(id)) { labelSize.delete(id); updates.push({ id: id, label: "", font: fontFor(id) }); }
+    });
+    want.forEach(function (sz, id) {
+      var old = labelSize.get(id);
+      if (old === sz) { return; }
+      labelSize.set(id, sz);
+      var u = { id: id, font: fontFor(id) };
+      if (old === undefined) { u.label = records.get(id).label; }
+      updates.push(u);
+    });
+    if (updates.length) { batch(function () { restyle(updates, []); }); }
+  }
+  var labelTimer = null;
+  function scheduleLabels(delay) {
+    if (!data.large) { return; }
+    if (labelTimer !== null) { clearTimeout(labelTimer); }
+    labelTimer = setTimeout(function () { labelTimer = null; placeLabels(); }, delay);
+  }
+  /* Any change of view (zoom, pan, fit, focus, resize) shows in a redraw: labels are placed
+     again once the view has been still for a moment. Their size is set for one zoom level, so
+     while the zoom moves far from it they are taken away rather than drawn far too big or small. */
+  var placedView = "", placedScale = 1, clearing = false;
+  function viewKey() {
+    var c = network.getViewPosition();
+    return [network.getScale().toPrecision(6), c.x.toFixed(1), c.y.toFixed(1),
+            container.clientWidth, container.clientHeight].join(" ");
+  }
+  function dropLabels() {
+    clearing = false;
+    if (!labelSize.size) { return; }
+    var ids = Array.from(labelSize.keys());
+    labelSize.clear();
+    batch(function () { restyle(ids.map(function (id) { return { id: id, label: "", font: fontFor(id) }; }), []); });
+  }
+  if (data.large) {
+    network.on("afterDrawing", function () {
+      if (!readyDone || viewKey() === placedView) { return; }
+      var ratio = network.getScale() / placedScale;
+      if (labelSize.size && !clearing && (ratio > 1.25 || ratio < 0.8)) {
+        clearing = true;
+        setTimeout(dropLabels, 0);
+      }
+      scheduleLabels(120);
+    });
+  }
+
   /* ---------- neighbourhood highlight ---------- */
   var DIM_OPACITY = 0.18;
   var dimmedNodes = new Set();
@@ -211,14 +368,55 @@
   var DIM_EDGE_FONT = { color: "rgba(0,0,0,0)", strokeColor: "rgba(0,0,0,0)" };
   var EDGE_FONT = { color: edgeFont.color, strokeColor: edgeFont.strokeColor || "#ffffff" };
   /* Large graphs hide the other edges instead of fading them: thousands of faint edges
-     still add up to a dark mass, and hidden edges are not drawn at all (faster). */
-  function dimEdge(eid) {
-    return data.large ? { id: eid, hidden: true }
-                      : { id: eid, color: DIM_EDGE_COLOUR, font: DIM_EDGE_FONT };
+     still add up to a dark mass, and hidden edges are not drawn at all (faster).
+     An edge is hidden while the date filter leaves it out, whatever the highlight. */
+  function edgeHiddenNow(eid) {
+    return !inDates(edgeRecords.get(eid)) || (data.large && dimmedEdges.has(eid));
   }
-  function undimEdge(eid) {
-    return data.large ? { id: eid, hidden: false }
-                      : { id: eid, color: EDGE_COLOUR, font: EDGE_FONT };
+  /* Records an edge's hidden state; true when it changed. */
+  function edgeVisibility(eid) {
+    var hide = edgeHiddenNow(eid);
+    if (hide === (edgeHidden.get(eid) || false)) { return false; }
+    edgeHidden.set(eid, hide);
+    return true;
+  }
+  /* Large graphs: changes go to vis-network's node and edge objects (vendored 9.1.2), drawn
+     once by batch(). Each DataSet update ends in vis-network's "_dataUpdated", which re-reads
+     clusters and reconnects every edge: ~0.5 s with 20,000 edges, several times per click.
+     Hidden states: set on the objects, then only the list of what is drawn is recomputed. */
+  function restyle(nodeUpdates, edgeUpdates) {
+    if (!data.large) {
+      if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+      if (edgeUpdates.length) { edges.update(edgeUpdates); }
+      return;
+    }
+    var body = network.body;
+    nodeUpdates.forEach(function (u) { if (body.nodes[u.id]) { body.nodes[u.id].setOptions(u); } });
+    edgeUpdates.forEach(function (u) { if (body.edges[u.id]) { body.edges[u.id].setOptions(u); } });
+  }
+  function showHide(nodeIds, edgeIds) {
+    if (!nodeIds.length && !edgeIds.length) { return; }
+    var body = network.body;
+    nodeIds.forEach(function (id) { if (body.nodes[id]) { body.nodes[id].options.hidden = !!nodeHidden.get(id); } });
+    edgeIds.forEach(function (id) { if (body.edges[id]) { body.edges[id].options.hidden = !!edgeHidden.get(id); } });
+    if (data.large) { network._updateVisibleIndices(); } else { body.emitter.emit("_dataChanged"); }
+  }
+  /* A node's label font: faded when dimmed; in large graphs sized by placeLabels(). */
+  function fontFor(id) {
+    var f = dimmedNodes.has(id) ? { color: DIM_FONT.color, strokeColor: DIM_FONT.strokeColor }
+                                : { color: NODE_FONT.color, strokeColor: NODE_FONT.strokeColor };
+    if (data.large) { f.size = labelSize.get(id) || LABEL_PX; }
+    return f;
+  }
+  /* The DataSet update an edge needs when it is dimmed or undimmed, and its (lazy) label. */
+  function edgeStyle(eid, dim, label) {
+    var u = { id: eid };
+    if (!data.large) {
+      u.color = dim ? DIM_EDGE_COLOUR : EDGE_COLOUR;
+      u.font = dim ? DIM_EDGE_FONT : EDGE_FONT;
+    }
+    if (label !== undefined) { u.label = label; }
+    return (u.color || u.label !== undefined) ? u : null;
   }
 
   function highlightNeighbourhood(id) {
@@ -226,70 +424,78 @@
     var keepNodes = new Set([id]);
     network.getConnectedNodes(id).forEach(function (n) { keepNodes.add(n); });
     var keepEdges = new Set(network.getConnectedEdges(id));
-    var nodeUpdates = [], edgeUpdates = [];
+    focusIds = [id].concat(network.getConnectedNodes(id));
+    var faded = [], edgeUpdates = [], shown = [];
     records.forEach(function (r, nid) {
-      if (keepNodes.has(nid)) {
-        if (dimmedNodes.has(nid)) {
-          dimmedNodes.delete(nid);
-          nodeUpdates.push({ id: nid, opacity: 1, font: NODE_FONT });
-        }
-      } else if (!dimmedNodes.has(nid)) {
-        dimmedNodes.add(nid);
-        nodeUpdates.push({ id: nid, opacity: DIM_OPACITY, font: DIM_FONT });
-      }
+      var dim = !keepNodes.has(nid);
+      if (dim === dimmedNodes.has(nid)) { return; }
+      if (dim) { dimmedNodes.add(nid); } else { dimmedNodes.delete(nid); }
+      faded.push(nid);
     });
     edgeRecords.forEach(function (e, eid) {
-      var update = null;
-      if (keepEdges.has(eid)) {
-        if (dimmedEdges.has(eid)) {
-          dimmedEdges.delete(eid);
-          update = undimEdge(eid);
-        }
-        if (lazyEdgeLabels && !labelledEdges.has(eid)) {
-          labelledEdges.add(eid);
-          update = update || { id: eid };
-          update.label = e.label;
-        }
-      } else {
-        if (!dimmedEdges.has(eid)) {
-          dimmedEdges.add(eid);
-          update = dimEdge(eid);
-        }
-        if (labelledEdges.has(eid)) {
-          labelledEdges.delete(eid);
-          update = update || { id: eid };
-          update.label = "";
-        }
+      var keep = keepEdges.has(eid);
+      var changed = keep ? dimmedEdges.delete(eid) : !dimmedEdges.has(eid);
+      if (changed && !keep) { dimmedEdges.add(eid); }
+      var label;  /* large graphs: zh labels only on the selected node's edges */
+      if (lazyEdgeLabels && keep !== labelledEdges.has(eid)) {
+        label = keep ? e.label : "";
+        if (keep) { labelledEdges.add(eid); } else { labelledEdges.delete(eid); }
       }
+      var update = (changed || label !== undefined) ? edgeStyle(eid, !keep, label) : null;
       if (update) { edgeUpdates.push(update); }
+      if (changed && edgeVisibility(eid)) { shown.push(eid); }
     });
     batch(function () {
-      if (nodeUpdates.length) { nodes.update(nodeUpdates); }
-      if (edgeUpdates.length) { edges.update(edgeUpdates); }
+      fade(faded);
+      restyle([], edgeUpdates);
+      showHide([], shown);
     });
+    placeLabels();
+  }
+
+  /* Dimmed or not, as dimmedNodes says. Large graphs: the opacity goes straight to the node
+     objects (a DataSet update of 5,000 nodes costs most of a second) and only labelled nodes
+     need a new font; small graphs: through the DataSet. */
+  function fade(ids) {
+    if (!ids.length) { return; }
+    var updates = [];
+    ids.forEach(function (id) {
+      var opacity = dimmedNodes.has(id) ? DIM_OPACITY : 1;
+      if (!data.large) {
+        updates.push({ id: id, opacity: opacity, font: fontFor(id) });
+        return;
+      }
+      var node = network.body.nodes[id];
+      if (node) { node.options.opacity = opacity; }
+      if (labelSize.has(id)) { updates.push({ id: id, font: fontFor(id) }); }
+    });
+    restyle(updates, []);
   }
 
   function clearHighlight() {
+    focusIds = [];
     batch(function () {
-      if (dimmedNodes.size) {
-        nodes.update(Array.from(dimmedNodes, function (nid) {
-          return { id: nid, opacity: 1, font: NODE_FONT };
-        }));
-        dimmedNodes.clear();
-      }
-      var edgeUpdates = new Map();
-      dimmedEdges.forEach(function (eid) {
-        edgeUpdates.set(eid, undimEdge(eid));
-      });
+      var undim = Array.from(dimmedNodes);
+      dimmedNodes.clear();
+      fade(undim);
+      var updates = new Map(), changed = [];
+      var undimEdges = Array.from(dimmedEdges);
       dimmedEdges.clear();
+      undimEdges.forEach(function (eid) {
+        var u = edgeStyle(eid, false);
+        if (u) { updates.set(eid, u); }
+        if (edgeVisibility(eid)) { changed.push(eid); }
+      });
       labelledEdges.forEach(function (eid) {
-        var u = edgeUpdates.get(eid) || { id: eid };
+        var u = updates.get(eid) || { id: eid };
         u.label = "";
-        edgeUpdates.set(eid, u);
+        updates.set(eid, u);
       });
       labelledEdges.clear();
-      if (edgeUpdates.size) { edges.update(Array.from(edgeUpdates.values())); }
+      restyle([], Array.from(updates.values()));
+      showHide([], changed);
     });
+    placeLabels();
   }
 
   /* ---------- info panel ---------- */
@@ -298,6 +504,21 @@
     var dd = el("dd");
     if (typeof valueNode === "string") { dd.textContent = valueNode; } else { dd.appendChild(valueNode); }
     dl.appendChild(dd);
+  }
+
+  var hint = info.firstElementChild ? info.firstElementChild.cloneNode(true) : null;
+  function clearSelection() {
+    network.unselectAll();
+    clearHighlight();
+    clear(info);
+    if (hint) { info.appendChild(hint.cloneNode(true)); }
+  }
+
+  function datesText(item) {
+    if (!item.spans.length) { return ""; }
+    var first = item.spans[0][0], last = item.spans[0][1];
+    item.spans.forEach(function (s) { if (s[1] > last) { last = s[1]; } });
+    return first === last ? first : first + " 至 " + last;
   }
 
   function showNodeInfo(id) {
@@ -309,6 +530,7 @@
     dlRow(dl, "类别", categoryText(r));
     if (r.aliases.length) { dlRow(dl, "别名", r.aliases.join("、")); }
     dlRow(dl, "报道", r.articles + " 篇");
+    if (r.spans.length) { dlRow(dl, "日期", datesText(r)); }
     dlRow(dl, "标识", r.id);
     info.appendChild(dl);
     var href = safeHref(r.url);
@@ -349,6 +571,7 @@
     dlRow(dl, "谓词", e.predicate);
     dlRow(dl, "主体", from ? from.label : e.from);
     dlRow(dl, "客体", to ? to.label : e.to);
+    if (e.spans.length) { dlRow(dl, "日期", datesText(e)); }
     info.appendChild(dl);
     if (e.evidence.length) {
       info.appendChild(el("h3", null, "证据"));
@@ -370,7 +593,6 @@
   });
 
   /* ---------- category filter + legend ---------- */
-  var hiddenCategories = new Set();
 
   function shapeSvg(shape, fill, stroke) {
     var svg = document.createElementNS(SVG_NS, "svg");
@@ -404,22 +626,69 @@
     return svg;
   }
 
-  /* Edges of hidden nodes are hidden by vis-network itself. */
-  function applyVisibility(key) {
-    var updates = [];
+  /* Every filter ends here: only what changed is given to vis-network (edges of hidden
+     nodes it hides itself), then the counts line and the labels follow. */
+  function applyFilters() {
+    var nodeUpdates = [], edgeUpdates = [];
     records.forEach(function (r, id) {
-      if (key === undefined || r.group === key) {
-        updates.push({ id: id, hidden: hiddenCategories.has(r.group) });
-      }
+      var hide = !nodeShown(r);
+      if (hide !== nodeHidden.get(id)) { nodeHidden.set(id, hide); nodeUpdates.push(id); }
     });
-    batch(function () { if (updates.length) { nodes.update(updates); } });
+    edgeRecords.forEach(function (e, eid) { if (edgeVisibility(eid)) { edgeUpdates.push(eid); } });
+    batch(function () { showHide(nodeUpdates, edgeUpdates); });
+    updateStats();
+    placeLabels();
+  }
+
+  /* "N 个节点 · M 条关系": what the filters leave drawn (the same words as the Python side). */
+  var statsLine = document.getElementById("kg-stats");
+  function shownCounts() {
+    var n = 0, m = 0;
+    nodeHidden.forEach(function (hide) { if (!hide) { n++; } });
+    edgeRecords.forEach(function (e) { if (edgeShown(e)) { m++; } });
+    return [n, m];
+  }
+  function updateStats() {
+    var c = shownCounts();
+    var text = c[0] + " 个节点 · " + c[1] + " 条关系";
+    if (c[0] !== records.size || c[1] !== edgeRecords.size) {
+      text += "（共 " + records.size + " 个节点 · " + edgeRecords.size + " 条关系）";
+    }
+    statsLine.textContent = text;
   }
 
   function setCategoryVisible(key, visible) {
     if (visible) { hiddenCategories.delete(key); } else { hiddenCategories.add(key); }
     var box = legendInputs.get(key);
     if (box) { box.checked = !!visible; }
-    applyVisibility(key);
+    applyFilters();
+  }
+
+  var isolatesBox = document.getElementById("kg-isolates");
+  function setIsolatesHidden(hide) {
+    filter.hideIsolates = !!hide;
+    if (isolatesBox) { isolatesBox.checked = filter.hideIsolates; }
+    applyFilters();
+  }
+  if (isolatesBox) {
+    isolatesBox.addEventListener("change", function () { setIsolatesHidden(isolatesBox.checked); });
+  }
+
+  var dateFrom = document.getElementById("kg-date-from");
+  var dateTo = document.getElementById("kg-date-to");
+  var dateUndated = document.getElementById("kg-date-undated");
+  /* from/to: "YYYY-MM-DD" or "" for an open end. */
+  function setDateRange(from, to, undated) {
+    filter.from = from || "";
+    filter.to = to || "";
+    if (undated !== undefined) { filter.undated = !!undated; }
+    if (dateFrom) { dateFrom.value = filter.from; dateTo.value = filter.to; dateUndated.checked = filter.undated; }
+    applyFilters();
+  }
+  if (dateFrom) {
+    var onDates = function () { setDateRange(dateFrom.value, dateTo.value, dateUndated.checked); };
+    [dateFrom, dateTo, dateUndated].forEach(function (input) { input.addEventListener("change", onDates); });
+    document.getElementById("kg-date-clear").addEventListener("click", function () { setDateRange("", ""); });
   }
 
   var legend = document.getElementById("kg-legend");
@@ -485,10 +754,28 @@
     return best ? best.id : null;
   }
 
+  /* A node asked for by name is drawn: the filters hiding it are relaxed (its category shown,
+     isolated nodes shown, the date range cleared), as the checkboxes then say. */
+  function revealNode(r) {
+    if (nodeShown(r)) { return; }
+    hiddenCategories.delete(r.group);
+    var box = legendInputs.get(r.group);
+    if (box) { box.checked = true; }
+    if (filter.hideIsolates && r.isolated) {
+      filter.hideIsolates = false;
+      if (isolatesBox) { isolatesBox.checked = false; }
+    }
+    if (!inDates(r)) {
+      filter.from = filter.to = "";
+      if (dateFrom) { dateFrom.value = dateTo.value = ""; }
+    }
+    applyFilters();
+  }
+
   function selectNode(id, options) {
     var r = records.get(id);
     if (!r) { return false; }
-    if (hiddenCategories.has(r.group)) { setCategoryVisible(r.group, true); }
+    revealNode(r);
     network.selectNodes([id]);
     var animate = !(options && options.animate === false);
     network.focus(id, { scale: Math.max(network.getScale(), 1.1),
@@ -506,6 +793,7 @@
     var id = findNode(query);
     if (id === null) {
       searchStatus.textContent = "未找到：" + String(query || "");
+      clearSelection();  /* the panel must not go on showing the previous entity */
       return null;
     }
     selectNode(id);
@@ -530,10 +818,7 @@
     network.fit();
     updateArrows();
   });
-  document.getElementById("kg-clear").addEventListener("click", function () {
-    network.unselectAll();
-    clearHighlight();
-  });
+  document.getElementById("kg-clear").addEventListener("click", clearSelection);
 
   /* ---------- initial selection ---------- */
   function focusFromHash() {
@@ -544,6 +829,7 @@
     if (records.has(id)) { selectNode(id, { animate: false }); }
   }
   ready.then(function () {
+    placeLabels();
     if (data.highlight.length) { network.selectNodes(data.highlight.filter(function (id) { return records.has(id); })); }
     focusFromHash();
   });
@@ -561,18 +847,23 @@
     findNode: findNode,
     selectNode: selectNode,
     setCategoryVisible: setCategoryVisible,
+    setIsolatesHidden: setIsolatesHidden,
+    setDateRange: setDateRange,
+    shownCounts: shownCounts,
+    placeLabels: placeLabels,
+    labelledNodeIds: function () { return Array.from(labelSize.keys()); },
+    /* edges whose label vis-network draws */
+    labelledEdgeIds: function () {
+      var all = network.body.edges;
+      return Object.keys(all).filter(function (id) { return !!all[id].options.label; });
+    },
     highlightNeighbourhood: highlightNeighbourhood,
     clearHighlight: clearHighlight,
     setPhysics: setPhysics,
     physicsEnabled: function () { return physicsOn; },
-    visibleNodeIds: function () {
-      return nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; });
-    },
-    visibleEdgeIds: function () {
-      var shown = new Set(nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; }));
-      return edges.get({ filter: function (e) { return !e.hidden && shown.has(e.from) && shown.has(e.to); } })
-        .map(function (e) { return e.id; });
-    },
+    /* what vis-network draws */
+    visibleNodeIds: function () { return network.body.nodeIndices.slice(); },
+    visibleEdgeIds: function () { return network.body.edgeIndices.slice(); },
     dimmedNodeIds: function () { return Array.from(dimmedNodes); },
     arrowsShown: function () { return arrowsShown; },
     nodeTooltip: function (id) { var r = records.get(id); return r ? nodeTooltip(r) : null; },
