@@ -25,7 +25,7 @@ from kg.render._html import (
     tag,
 )
 from bench.demo import XSS_STRINGS, sample_entity, sample_graph, xss_graph
-from kg.render.network_page import build_network, node_scores
+from kg.render.network_page import build_network, label_ranks, node_scores
 
 RENDER_DIR = Path(__import__("kg.render").render.__file__).parent
 ASSETS = RENDER_DIR / "assets"
@@ -523,3 +523,147 @@ def test_layout_packs_components_and_isolated_nodes():
     width = max(p[0] for p in main) - min(p[0] for p in main)
     assert width > 0.5 * SPACING * 300 ** 0.5
     assert compute_layout(g) == pos  # seeded
+
+
+# ------------------------------------------------------------------ overview at scale: ranks, isolates, dates
+
+
+def test_label_ranks_follow_pagerank():
+    g = _big_graph(120, 300)
+    ranks = label_ranks(g)
+    assert sorted(ranks.values()) == list(range(g.number_of_nodes()))
+    pr = node_scores(g, "pagerank")
+    by_rank = sorted(g, key=ranks.get)
+    assert all(pr[a] >= pr[b] for a, b in zip(by_rank, by_rank[1:]))
+    records = {n["id"]: n for n in build_network(g, size_by="degree").nodes}
+    assert all(records[n]["labelRank"] == ranks[n] for n in g)  # PageRank whatever the sizes
+
+
+def test_isolated_nodes_are_flagged_counted_and_hidden_by_default(tmp_path):
+    g = _big_graph(40, 30)
+    isolates = set(nx.isolates(g))
+    assert 0 < len(isolates) < 40
+    text = write_network_page(g, tmp_path / "n.html", title="t").read_text(encoding="utf-8")
+    data = json_block(text)
+    assert {n["id"] for n in data["nodes"] if n["isolated"]} == isolates
+    assert data["isolates"] == len(isolates) and data["hideIsolates"] is True
+    doc = Doc(text)
+    assert doc.text_of("kg-isolates-text") == f"隐藏 {len(isolates)} 个孤立节点"
+    assert ("input", {"type": "checkbox", "id": "kg-isolates", "checked": None}) in doc.tags
+    assert doc.text_of("kg-stats") == f"{40 - len(isolates)} 个节点 · 30 条关系（共 40 个节点 · 30 条关系）"
+    # nothing but isolated nodes: all drawn, no toggle needed to see them
+    lonely = nx.MultiDiGraph([])
+    lonely.add_nodes_from(["a", "b"])
+    data = json_block(write_network_page(lonely, tmp_path / "l.html", title="t").read_text(encoding="utf-8"))
+    assert data["hideIsolates"] is False
+
+
+def test_dates_are_iso_days_or_intervals_and_bound_the_date_inputs(tmp_path):
+    g = nx.MultiDiGraph()
+    g.add_node("a", label="甲", dates=["2021-03-01/2021-03-31", "<script>x</script>", "2020-02-02"])
+    g.add_node("b", label="乙", dates="2019-12-31T00:00")
+    g.add_edge("a", "b", key="partnerOf", predicate="partnerOf", dates=["2022-06-30", "2022/06/30"])
+    text = write_network_page(g, tmp_path / "d.html", title="t").read_text(encoding="utf-8")
+    data = json_block(text)
+    assert [n["dates"] for n in data["nodes"]] == [["2020-02-02", "2021-03-01/2021-03-31"], []]
+    assert data["edges"][0]["dates"] == ["2022-06-30"]
+    assert data["dateRange"] == ["2020-02-02", "2022-06-30"]
+    inputs = {a["id"]: a for name, a in Doc(text).tags if name == "input" and a.get("type") == "date"}
+    assert {k: (a["min"], a["max"]) for k, a in inputs.items()} == {
+        "kg-date-from": ("2020-02-02", "2022-06-30"), "kg-date-to": ("2020-02-02", "2022-06-30")}
+    undated = write_network_page(_big_graph(5, 4), tmp_path / "u.html", title="t").read_text(encoding="utf-8")
+    assert json_block(undated)["dateRange"] is None and 'id="kg-dates"' not in undated
+
+
+PUBLISHED = "2026-01-15"
+
+
+@pytest.fixture(scope="module")
+def dated_store(tmp_path_factory):
+    """The sample corpus with a publication date in its front matter, built into a real store."""
+    from kg.build import build
+    from kg.store import open_store
+    from paths import CORPUS
+
+    folder = tmp_path_factory.mktemp("dated")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for article in CORPUS.glob("*.md"):
+        text = article.read_text(encoding="utf-8")
+        (corpus / article.name).write_text(text.replace("\n---\n", f"\npublished: {PUBLISHED}\n---\n", 1),
+                                           encoding="utf-8")
+    store = open_store(folder / "store")
+    assert build(corpus, store).ok
+    yield store
+    store.close()
+
+
+FACT_PERIODS = """PREFIX kg: <https://w3id.org/fintech-kg/ontology#>
+SELECT DISTINCT ?e ?period WHERE { ?x kg:observedEntity ?e ; kg:period ?period }"""
+
+
+def test_attach_dates_gives_article_dates_and_fact_periods(dated_store):
+    from kg.network import attach_dates, entity_graph
+    from kg.rdf import period_bounds
+
+    graph = attach_dates(dated_store, entity_graph(dated_store))
+    assert all(PUBLISHED in a["dates"] for _, a in graph.nodes(data=True))  # one article, mentioning all
+    assert graph.number_of_edges() and all(a["dates"] == [PUBLISHED] for *_, a in graph.edges(data=True))
+    periods = [(str(e), str(p)) for e, p in dated_store.select(FACT_PERIODS).rows]
+    assert periods
+    for entity, period in periods:
+        first, last = period_bounds(period)
+        assert (first if first == last else f"{first}/{last}") in graph.nodes[entity]["dates"]
+    assert all(a["dates"] == sorted(a["dates"]) for _, a in graph.nodes(data=True))
+
+
+# ------------------------------------------------------------------ entity pages: names, units, other party
+
+
+@pytest.mark.parametrize("value, unit, unit_zh, shown", [
+    (13568000000, "CNY", "元", "135.68亿元"),
+    (500000, "CNY", "元", "50万元"),
+    (980, "CNY", "元", "980元"),
+    (-98000000, "CNY", "元", "-9,800万元"),
+    (17.6, "Percent", "百分点", "17.6%"),
+    (9, "Rank", "名次", "第9名"),
+    (134000000, "Count", "个数", "1.34亿"),
+    (36, "Count", "个数", "36"),
+    (1206.2, "亿元", "", "1,206.2 亿元"),  # a unit the schema does not declare: as written
+    (None, "CNY", "元", ""),
+])
+def test_quantities_read_in_chinese_units(value, unit, unit_zh, shown):
+    from kg.render.pages import quantity
+
+    text, exact = quantity(value, {"unit": unit, "unit_zh": unit_zh, "unit_en": "en"})
+    assert text == shown
+    assert exact == ("" if value is None else f"{value:,} en".replace(".0 ", " "))
+
+
+def test_unit_formats_cover_the_declared_units():
+    from kg.render.styles import UNIT_FORMATS
+    from kg.schema import UNIT_TABLE
+
+    assert set(UNIT_FORMATS) == set(UNIT_TABLE.values())
+
+
+def test_fact_rows_name_in_chinese_and_link_the_other_party_safely(tmp_path):
+    rows = [
+        {"type": "Penalty", "name_zh": "行政处罚", "name_en": "penalty", "value": 500000.0, "unit": "CNY",
+         "unit_zh": "元", "unit_en": "yuan (CNY)", "period": "2016-06-16", "other_label": "银监会浙江监管局",
+         "other_url": "../entity/zj.html", "role_zh": "事件客体", "role_en": "event object"},
+        {"type": "Acquisition", "name_zh": XSS_STRINGS[0], "name_en": XSS_STRINGS[1], "value": None,
+         "other_label": XSS_STRINGS[2], "other_url": "javascript:alert(1)", "role_zh": XSS_STRINGS[3]},
+    ]
+    text = write_entity_page(tmp_path / "e.html", entity={"iri": "kg:e", "label": "甲"},
+                             facts=rows).read_text(encoding="utf-8")
+    doc = Doc(text)
+    terms = [a for name, a in doc.tags if name == "span" and a.get("class") == "kg-term"]
+    assert [t.get("title") for t in terms] == ["penalty", "event object", XSS_STRINGS[1], None]
+    links = [a for name, a in doc.tags if name == "a" and a.get("class") == "kg-other"]
+    assert links == [{"href": "../entity/zj.html", "class": "kg-other"}]  # javascript: is no link
+    cells = [a for name, a in doc.tags if name == "td" and a.get("class") == "num"]
+    assert cells[0]["title"] == "500,000 yuan (CNY)"
+    assert "50万元" in doc.text["td"] and "CNY" not in "".join(doc.text["td"])
+    assert XSS_STRINGS[2] in doc.text["span"]  # the hostile party's name, as text
+    assert XSS_STRINGS[0] not in text and esc(XSS_STRINGS[0]) in text

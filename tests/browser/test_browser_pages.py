@@ -237,8 +237,10 @@ def test_xss_static_pages_render_strings_as_text(xss_pages, open_page):
     assert o.js("() => document.scripts.length") == 0
     assert o.js("() => document.querySelectorAll('img, iframe').length") == 0
     assert o.page.locator("#kg-title").text_content() == XSS_STRINGS[0]
-    cells = o.page.locator(".kg-fact-table tbody tr td:nth-child(4)").all_text_contents()
+    cells = o.page.locator(".kg-fact-table tbody tr td.kg-when").all_text_contents()
     assert cells == [printable_text(s) for s in XSS_STRINGS]
+    names = o.page.locator(".kg-fact-table tbody tr td.kg-what").all_text_contents()
+    assert names == [printable_text(XSS_STRINGS[0])] * len(XSS_STRINGS)
     assert o.js("() => Array.from(document.querySelectorAll('a'), a => a.getAttribute('href'))"
                 ".filter(h => /^\\s*javascript/i.test(h)).length") == 0
     o.assert_clean()
@@ -275,3 +277,68 @@ def test_screenshot_helper_writes_png(demo, tmp_path, browser):
     png = screenshot_page(demo["entity"], tmp_path / "entity.png", full_page=True,
                           browser=browser)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ------------------------------------------------------------------ labels where they fit
+
+LABEL_STATE = """() => {
+  const k = kgNetwork, net = k.network, scale = net.getScale();
+  const box = net.body.container.getBoundingClientRect();
+  const onScreen = k.visibleNodeIds().filter(id => {
+    const p = net.canvasToDOM(net.getPosition(id));
+    return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height; });
+  const ids = k.labelledNodeIds();
+  return {scale: scale, onScreen: onScreen, labelled: ids,
+          drawn: ids.map(id => net.body.nodes[id].options.label),
+          px: ids.map(id => net.body.nodes[id].labelModule.fontOptions.size * scale),
+          boxes: ids.map(id => { const s = net.body.nodes[id].labelModule.size;
+                                 return [s.left, s.top, s.left + s.width, s.top + s.height]; })};
+}"""
+
+
+def _overlapping(boxes) -> list[tuple[int, int]]:
+    """Pairs of label boxes (vis-network's own measure, canvas units) that overlap."""
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes[:i])
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+
+
+def test_labels_are_drawn_only_where_they_fit_and_more_fit_when_zoomed_in(tmp_path, open_page):
+    from bench.bench_pages import synthetic_graph
+    from kg.render.network_page import label_ranks
+
+    g = synthetic_graph(1200, 3000, seed=5)
+    ranks = label_ranks(g)
+    o = open_page(write_network_page(g, tmp_path / "labels.html", title="labels"))
+    o.js("() => kgNetwork.placeLabels()")
+    fit = o.js(LABEL_STATE)
+    assert 0 < len(fit["labelled"]) < len(fit["onScreen"])
+    assert _overlapping(fit["boxes"]) == []
+    assert all(abs(px - 14) < 0.5 for px in fit["px"])  # a constant, readable size on screen
+    assert fit["drawn"] == [g.nodes[n]["label"] for n in fit["labelled"]]
+    assert min(fit["onScreen"], key=ranks.get) in fit["labelled"]  # the highest PageRank first
+    drawn = o.js("() => Object.values(kgNetwork.network.body.nodes).filter(n => n.options.label).length")
+    assert drawn == len(fit["labelled"])  # no other node draws a label
+    o.js("() => { const n = kgNetwork.network; n.moveTo({scale: n.getScale() * 4}); kgNetwork.placeLabels(); }")
+    near = o.js(LABEL_STATE)
+    assert _overlapping(near["boxes"]) == []
+    # the threshold loosens with zoom: a larger share of the nodes in view get a label
+    assert len(near["labelled"]) / len(near["onScreen"]) > len(fit["labelled"]) / len(fit["onScreen"])
+    # hidden nodes lose their labels
+    o.page.locator('.kg-legend-row[data-category="Lender"] input').uncheck()
+    lenders = {n for n, a in g.nodes(data=True) if a["category"] == "Lender"}
+    assert not lenders & set(o.js("() => kgNetwork.labelledNodeIds()"))
+    o.assert_clean()
+
+
+def test_hostile_labels_placed_on_a_large_graph_stay_text(tmp_path, open_page):
+    g = xss_graph()
+    path = write_network_page(g, tmp_path / "xss-large.html", title=XSS_STRINGS[0], max_physics_nodes=2)
+    o = open_page(path)
+    o.js("() => kgNetwork.placeLabels()")
+    drawn = o.js("() => kgNetwork.labelledNodeIds().map(id => kgNetwork.network.body.nodes[id].options.label)")
+    assert drawn and set(drawn) <= {a["label"] for _, a in g.nodes(data=True)}
+    o.js("() => kgNetwork.selectNode('kg:x0', {animate: false})")
+    o.page.wait_for_timeout(200)
+    assert o.js("() => window.__xss") is None
+    assert o.js("() => document.querySelectorAll('img, iframe, svg[onload]').length") == 0
+    o.assert_clean()

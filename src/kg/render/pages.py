@@ -26,7 +26,7 @@ from ._html import (
     template,
     write_page,
 )
-from .styles import CATEGORY_STYLES, PREDICATE_LABELS, category_key
+from .styles import CATEGORY_STYLES, PREDICATE_LABELS, SCALES, UNIT_FORMATS, category_key
 
 __all__ = ["write_entity_page", "write_index_page", "line_chart_svg", "ego_svg"]
 
@@ -80,6 +80,56 @@ def _as_float(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return f if math.isfinite(f) else None
+
+
+def _plain(value: float) -> str:
+    """At most two decimals, no trailing zeros, thousands separated: 135.68, 10, 9,800."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _scale(unit: str, magnitude: float) -> tuple[float, str]:
+    """The divisor and word (万, 亿) for values of this size in this unit; (1, "") if none fits."""
+    fmt = UNIT_FORMATS.get(unit)
+    if fmt is not None and fmt.scaled:
+        for factor, word in SCALES:
+            if abs(magnitude) >= factor:
+                return factor, word
+    return 1.0, ""
+
+
+def quantity(value: Any, row: Mapping[str, Any]) -> tuple[str, str]:
+    """A value as read on the page (135.68亿元, 17.6%, 第9名) and its exact form for the hover.
+
+    ``row`` gives ``unit`` (an ontology unit such as CNY, or free text) and the unit's
+    ``unit_zh``/``unit_en`` labels."""
+    v = _as_float(value)
+    if v is None:
+        return printable_text(value) if value is not None else "", ""
+    unit = printable_text(row.get("unit"))
+    zh = printable_text(row.get("unit_zh")) or unit
+    exact = f"{_fmt_number(v)} {printable_text(row.get('unit_en')) or zh}".strip()
+    fmt = UNIT_FORMATS.get(unit)
+    if fmt is None:
+        return f"{_fmt_number(v)} {zh}".strip(), exact
+    factor, word = _scale(unit, v)
+    return fmt.value.format(n=_plain(v / factor), scale=word, unit=zh), exact
+
+
+def _term(zh: Any, en: Any, fallback: Any) -> Markup:
+    """A name in Chinese with the English on hover (ontology labels), else the code as given."""
+    text = printable_text(zh) or printable_text(fallback)
+    return tag("span", text, class_="kg-term", title=printable_text(en) or None)
+
+
+def _other_party(row: Mapping[str, Any]) -> Markup:
+    """The event's other party linked to its page, with its role (the ontology's label)."""
+    label = printable_text(row.get("other_label"))
+    if not label:
+        return Markup("")
+    href = safe_href(row.get("other_url"))
+    role = _term(row.get("role_zh"), row.get("role_en"), "") if row.get("role_zh") else Markup("")
+    return join([tag("a", label, href=href, class_="kg-other") if href else tag("span", label, class_="kg-other"),
+                 tag("br") if role else "", tag("small", role, class_="kg-muted") if role else ""])
 
 
 def _evidence_items(value: Any, article: Any = None) -> list[tuple[str, str]]:
@@ -355,16 +405,19 @@ def write_entity_page(
     ``neighbourhood``: a MultiDiGraph containing the entity (same attributes as the
     network page contract); drawn as a radial SVG plus a relations table.
     ``facts``: rows with ``metric`` or ``type``, ``value``, ``unit``, ``period`` or
-    ``date``, ``evidence`` (str, {"text","article"} or a list), ``article``.
+    ``date``, ``evidence`` (str, {"text","article"} or a list), ``article``; optionally the
+    ontology's names ``name_zh``/``name_en`` and ``unit_zh``/``unit_en`` (shown in Chinese,
+    English on hover; a unit of kg.schema's is written 135.68亿元, 17.6%, 第9名), and an event's
+    other party ``other_label``, ``other_url``, ``role_zh``/``role_en``.
     ``curated``: the registry's relations of the entity, listed apart from extracted ones: rows
     with ``predicate``, ``outgoing`` (bool), ``other_label`` and an optional ``url``.
     ``mentions``: the sentences that name the entity, as evidence items (``text``, ``article``, ``url``).
     ``series``: ``{metric: [(period, value), …] | {period: value} | [{"period","value"}]}``;
     by default built from ``facts`` rows that have a metric, a numeric value and a period.
     A line chart is drawn for each metric with at least two periods. ``units`` names the
-    unit per metric (default: the first unit seen in ``facts``). ``links`` are navigation
-    links (text → relative href); ``network_href`` points to a network page, to which
-    ``#node=<iri>`` is appended.
+    unit per metric (default: the facts' unit, in 万/亿 where the values are large).
+    ``links`` are navigation links (text → relative href); ``network_href`` points to a
+    network page, to which ``#node=<iri>`` is appended.
     """
     iri = printable_text(entity.get("iri") or entity.get("id") or "")
     label = printable_text(entity.get("label")) or iri
@@ -430,51 +483,17 @@ def write_entity_page(
 
     # metrics
     metric_series = _normalise_series(series) if series is not None else _series_from_facts(facts)
-    unit_of: dict[str, str] = {printable_text(k): printable_text(v) for k, v in (units or {}).items()}
+    about: dict[str, Mapping[str, Any]] = {}  # metric → its first fact row: names and unit
     for row in facts:
-        m, u = row.get("metric"), row.get("unit")
-        if m and u and printable_text(m) not in unit_of:
-            unit_of[printable_text(m)] = printable_text(u)
-    charts = [
-        tag("figure", [tag("figcaption", f"{m}（{unit_of[m]}）" if unit_of.get(m) else m),
-                       line_chart_svg(pts, title=m, unit=unit_of.get(m, ""))],
-            class_="kg-chart", data_metric=m)
-        for m, pts in metric_series.items()
-        if len(pts) >= 2
-    ]
+        if row.get("metric"):
+            about.setdefault(printable_text(row.get("metric")), row)
+    unit_of: dict[str, str] = {printable_text(k): printable_text(v) for k, v in (units or {}).items()}
+    charts = [_chart(m, pts, about.get(m, {}), unit_of.get(m)) for m, pts in metric_series.items() if len(pts) >= 2]
     if charts:
         sections.append(tag("section", [tag("h2", "指标走势"), *charts], class_="kg-charts"))
 
     if facts:
-        fact_rows = []
-        for row in facts:
-            what = row.get("metric") or row.get("type") or ""
-            when = row.get("period") or row.get("date") or ""
-            value = row.get("value")
-            ev = _evidence_items(row.get("evidence"), row.get("article"))
-            if not ev and row.get("article"):
-                ev = [("", printable_text(row.get("article")))]
-            fact_rows.append(
-                tag("tr", [
-                    tag("td", what),
-                    tag("td", _fmt_number(value) if _as_float(value) is not None else printable_text(value),
-                        class_="num"),
-                    tag("td", row.get("unit") or ""),
-                    tag("td", when),
-                    tag("td", join(tag("q", t) for t, _ in ev if t)),
-                    tag("td", join((tag("cite", a) for _, a in ev if a), " ")),
-                ])
-            )
-        sections.append(
-            tag("section", [
-                tag("h2", "数据与事件"),
-                tag("table", [
-                    tag("thead", tag("tr", [tag("th", h) for h in
-                                            ("指标/事件", "数值", "单位", "期间/日期", "证据", "来源文章")])),
-                    tag("tbody", fact_rows),
-                ], class_="kg-fact-table"),
-            ])
-        )
+        sections.append(_facts_section(facts))
 
     evidence = _evidence_items(entity.get("evidence"))
     if evidence:
@@ -492,6 +511,49 @@ def write_entity_page(
         body=join(sections),
     )
     return write_page(path, page)
+
+
+def _chart(metric: str, points: list[tuple[str, float]], row: Mapping[str, Any], unit: str | None) -> Markup:
+    """One metric's line chart, values in 万/亿 where the unit is scaled; named in Chinese."""
+    name = printable_text(row.get("name_zh")) or metric
+    key = printable_text(row.get("unit"))
+    fmt = UNIT_FORMATS.get(key)
+    if unit is None and fmt is not None:
+        factor, word = _scale(key, max(abs(v) for _, v in points))
+        points = [(p, v / factor) for p, v in points]
+        unit = fmt.axis.format(scale=word, unit=printable_text(row.get("unit_zh")))
+    elif unit is None:
+        unit = printable_text(row.get("unit_zh")) or key
+    caption = tag("figcaption", [_term(name, row.get("name_en"), metric), f"（{unit}）" if unit else ""])
+    return tag("figure", [caption, line_chart_svg(points, title=name, unit=unit)], class_="kg-chart",
+               data_metric=metric)
+
+
+def _facts_section(facts: Sequence[Mapping[str, Any]]) -> Markup:
+    """Figures and events: names in Chinese (English on hover), readable values, the other party."""
+    rows = []
+    for row in facts:
+        shown, exact = quantity(row.get("value"), row)
+        ev = _evidence_items(row.get("evidence"), row.get("article"))
+        if not ev and row.get("article"):
+            ev = [("", printable_text(row.get("article")))]
+        rows.append(tag("tr", [
+            tag("td", _term(row.get("name_zh"), row.get("name_en"), row.get("metric") or row.get("type") or ""),
+                class_="kg-what"),
+            tag("td", shown, class_="num", title=exact or None),
+            tag("td", row.get("period") or row.get("date") or "", class_="kg-when"),
+            tag("td", _other_party(row)),
+            tag("td", join(tag("q", t) for t, _ in ev if t)),
+            tag("td", join((tag("cite", a) for _, a in ev if a), " ")),
+        ]))
+    return tag("section", [
+        tag("h2", "数据与事件"),
+        tag("table", [
+            tag("thead", tag("tr", [tag("th", h) for h in
+                                    ("指标/事件", "数值", "期间/日期", "相关方", "证据", "来源文章")])),
+            tag("tbody", rows),
+        ], class_="kg-fact-table"),
+    ])
 
 
 # ---------------------------------------------------------------- index page

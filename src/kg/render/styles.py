@@ -38,3 +38,28 @@ def category_key(category: object) -> str:
 
 # Display names of the known predicates (kg.schema's), used when an edge has no label of its own.
 PREDICATE_LABELS: dict[str, tuple[str, str]] = {p.key: (p.zh, p.en) for p in PREDICATE_TABLE}
+
+
+@dataclass(frozen=True)
+class UnitFormat:
+    """How a value in one unit is written: ``{n}`` the number, ``{scale}`` 万 or 亿 (given only
+    where the value pattern has it), ``{unit}`` the unit's zh label from the ontology (元)."""
+
+    value: str
+    axis: str  # a chart axis's unit, the same placeholders without {n}
+
+    @property
+    def scaled(self) -> bool:
+        return "{scale}" in self.value
+
+
+# Per unit of kg.schema.UNIT_TABLE (the ontology's kg:Unit individuals); tests keep them in step.
+UNIT_FORMATS: dict[str, UnitFormat] = {
+    "CNY": UnitFormat("{n}{scale}{unit}", "{scale}{unit}"),
+    "Count": UnitFormat("{n}{scale}", "{scale}"),
+    "Percent": UnitFormat("{n}%", "%"),
+    "Rank": UnitFormat("第{n}名", "{unit}"),
+}
+
+# Chinese numeral scales for money and counts, largest first.
+SCALES: tuple[tuple[float, str], ...] = ((1e8, "亿"), (1e4, "万"))
