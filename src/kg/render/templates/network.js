@@ -304,7 +304,7 @@
       var id = ids[i], r = records.get(id), p = positions[id];
       if (!r || !p || want.has(id) || nodeHidden.get(id) || !r.label) { continue; }
       var box = labelBox(r, p, view);
-      if (box[2] < 0 || box[0] > view.width || box[3] < 0 || box[1] > view.height) { continue; }
+      if (box[0] < 0 || box[2] > view.width || box[1] < 0 || box[3] > view.height) { continue; }  /* whole labels only */
       if (grid.hits(box)) { continue; }
       grid.add(box);
       want.set(id, size);
