@@ -122,11 +122,11 @@ def node_scores(graph: nx.MultiDiGraph, size_by: SizeBy) -> dict[Any, float]:
     return {n: float(f"{r:.6g}") for n, r in zip(nodes, ranks)}
 
 
-def label_ranks(graph: nx.MultiDiGraph) -> dict[Any, int]:
+def label_ranks(graph: nx.MultiDiGraph, pagerank: Mapping[Any, float] | None = None) -> dict[Any, int]:
     """Each node's place when ranked by PageRank, 0 the highest (ties by label, then id).
 
     The page labels nodes in this order, as many as fit on the screen at the current zoom."""
-    scores = node_scores(graph, "pagerank")
+    scores = pagerank if pagerank is not None else node_scores(graph, "pagerank")
     order = sorted(graph.nodes, key=lambda n: (-scores[n], printable_text(graph.nodes[n].get("label")),
                                                printable_text(n)))
     return {n: i for i, n in enumerate(order)}
@@ -277,8 +277,9 @@ def build_network(
     large = n_nodes > max_physics_nodes
     highlighted = {highlight} if isinstance(highlight, str) else set(highlight or ())
 
-    scores = node_scores(graph, size_by)
-    ranks = label_ranks(graph)
+    pagerank = node_scores(graph, "pagerank")
+    scores = pagerank if size_by == "pagerank" else node_scores(graph, size_by)
+    ranks = label_ranks(graph, pagerank)
     low = min(scores.values(), default=0.0)
     span = max(scores.values(), default=0.0) - low
 
