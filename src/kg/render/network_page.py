@@ -457,7 +457,7 @@ def _filter_controls(payload: Mapping[str, Any]) -> Markup:
     return tag("div", parts, class_="kg-filters") if parts else Markup("")
 
 
-def stats_text(nodes: int, edges: int, *, total: tuple[int, int] | None = None) -> str:
+def _stats_text(nodes: int, edges: int, *, total: tuple[int, int] | None = None) -> str:
     """The counts line; the page's script keeps it in step with the filters."""
     text = f"{nodes} 个节点 · {edges} 条关系"
     if total and total != (nodes, edges):
@@ -493,7 +493,7 @@ def write_network_page(
     app_tag, app_hash = inline_script(template("network.js"))
     n_nodes, n_edges = len(payload["nodes"]), len(payload["edges"])
     shown = n_nodes - (payload["isolates"] if payload["hideIsolates"] else 0)
-    stats = stats_text(shown, n_edges, total=(n_nodes, n_edges))
+    stats = _stats_text(shown, n_edges, total=(n_nodes, n_edges))
     page = render(
         template("network.html"),
         csp=csp_meta([vis_hash, app_hash]),
