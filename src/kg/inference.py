@@ -57,7 +57,6 @@ class Materialised:
 
 
 PREFIX = iri.INFERRED_GRAPH + "/"
-BATCH = 500  # source graphs per update
 
 
 def inferred_graph(source: str) -> str:
@@ -65,14 +64,23 @@ def inferred_graph(source: str) -> str:
     return PREFIX + source[len(iri.GRAPH):]
 
 
-def _rule_update(sources: list[str], axiom: str, data: str, condition: str, head: str) -> str:
-    values = " ".join(f"<{g}>" for g in sources)
+def _rule_update(source: str | None, axiom: str, data: str, condition: str, head: str) -> str:
+    """One rule as an update. `source` None: every data graph in one pass (what a premise found
+    in graph G implies goes to G's inferred graph); else that graph alone, named as a constant so
+    the store reads it through its graph index (a VALUES list of graphs is joined by scanning)."""
+    if source is None:
+        base, target = "?base", "?ig"
+        premise = (f"GRAPH ?src {{ {data} }} FILTER(?src != <{iri.ONTOLOGY_GRAPH}>) "
+                   f'BIND(IF(STRSTARTS(STR(?src), "{PREFIX}"), IRI(CONCAT("{iri.GRAPH}", '
+                   f'STRAFTER(STR(?src), "{PREFIX}"))), ?src) AS ?base) '
+                   f'BIND(IRI(CONCAT("{PREFIX}", STRAFTER(STR(?base), "{iri.GRAPH}"))) AS ?ig)')
+    else:
+        base, target = f"<{source}>", f"<{inferred_graph(source)}>"
+        premise = f"{{ GRAPH {base} {{ {data} }} }} UNION {{ GRAPH {target} {{ {data} }} }}"
     subject = head.split()[0]
-    return (f"{_PREFIXES}INSERT {{ GRAPH ?ig {{ {head} }} }} WHERE {{ VALUES ?g {{ {values} }} "
-            f'BIND(IRI(CONCAT("{PREFIX}", STRAFTER(STR(?g), "{iri.GRAPH}"))) AS ?ig) '
-            f"GRAPH <{iri.ONTOLOGY_GRAPH}> {{ {axiom} }} {{ GRAPH ?g {{ {data} }} }} UNION {{ GRAPH ?ig {{ {data} }} }} "
-            f"{condition} FILTER(!isBlank({subject})) "
-            f"FILTER NOT EXISTS {{ GRAPH ?g {{ {head} }} }} FILTER NOT EXISTS {{ GRAPH ?ig {{ {head} }} }} }}")
+    return (f"{_PREFIXES}INSERT {{ GRAPH {target} {{ {head} }} }} WHERE {{ "
+            f"GRAPH <{iri.ONTOLOGY_GRAPH}> {{ {axiom} }} {premise} {condition} FILTER(!isBlank({subject})) "
+            f"FILTER NOT EXISTS {{ GRAPH {base} {{ {head} }} }} FILTER NOT EXISTS {{ GRAPH {target} {{ {head} }} }} }}")
 
 
 def _size(store: Store, graphs: list[str]) -> int:
@@ -97,20 +105,21 @@ def _sources(store: Store) -> list[str]:
             if g != iri.ONTOLOGY_GRAPH and g != iri.INFERRED_GRAPH and not g.startswith(PREFIX)]
 
 
-def _close(store: Store, sources: list[str]) -> int:
-    """Run the rules over these graphs until nothing new appears; how many rounds it took."""
-    targets = [inferred_graph(g) for g in sources]
-    store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in targets))
+def _close(store: Store, source: str | None) -> int:
+    """Run the rules over one graph (None: all at once) until nothing new appears; the rounds taken."""
     size, rounds = 0, 0
     while rounds < MAX_ROUNDS:
         rounds += 1
         for rule in RULES.values():
-            store.update(_rule_update(sources, *rule))
-        new_size = _size(store, targets)
+            store.update(_rule_update(source, *rule))
+        new_size = inferred_size(store) if source is None else _size(store, [inferred_graph(source)])
         if new_size == size:
             break
         size = new_size
     return rounds
+
+
+FULL_ABOVE = 100  # more changed graphs than this: one pass over everything costs less
 
 
 def materialise(store: Store, changed: list[str] | None = None) -> Materialised:
@@ -124,8 +133,10 @@ def materialise(store: Store, changed: list[str] | None = None) -> Materialised:
     if orphans:
         store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in orphans))
     todo = present if changed is None else [g for g in changed if g in set(present)]
-    rounds = 0
-    for start in range(0, len(todo), BATCH):
-        rounds = max(rounds, _close(store, todo[start:start + BATCH]))
+    everything = changed is None or len(todo) > FULL_ABOVE
+    doomed = inferred_graphs(store) if everything else [inferred_graph(g) for g in todo]
+    if doomed:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in doomed))
+    rounds = _close(store, None) if everything else max((_close(store, g) for g in todo), default=0)
     elapsed = time.perf_counter() - t0
     return Materialised(inferred_size(store), rounds, elapsed, elapsed)
