@@ -16,8 +16,11 @@ tests/test_inference.py checks that these rules give what owlrl's OWL 2 RL closu
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
+
+from rdflib import URIRef
 
 from kg import iri
 from kg.store import Store
@@ -64,22 +67,43 @@ def inferred_graph(source: str) -> str:
     return PREFIX + source[len(iri.GRAPH):]
 
 
-def _rule_update(source: str | None, axiom: str, data: str, condition: str, head: str) -> str:
-    """One rule as an update. `source` None: every data graph in one pass (what a premise found
-    in graph G implies goes to G's inferred graph); else that graph alone, named as a constant so
-    the store reads it through its graph index (a VALUES list of graphs is joined by scanning)."""
+_AXIOM_VARIABLE = re.compile(r"\?(sub|c|p|q)\b")
+
+
+def axioms(store: Store, rule: tuple[str, str, str, str]) -> list[dict[str, str]]:
+    """The ontology's instances of a rule's axiom (e.g. every sub-class/super-class pair), IRIs only."""
+    names = sorted(set(_AXIOM_VARIABLE.findall(rule[0])))
+    rows = store.select(f"{_PREFIXES}SELECT DISTINCT {' '.join('?' + n for n in names)} "
+                        f"WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{ {rule[0]} }} }}").rows
+    return [{n: str(v) for n, v in zip(names, row)} for row in rows if all(isinstance(v, URIRef) for v in row)]
+
+
+def _with(text: str, axiom: dict[str, str]) -> str:
+    return _AXIOM_VARIABLE.sub(lambda m: f"<{axiom[m.group(1)]}>" if m.group(1) in axiom else m.group(0), text)
+
+
+def _rule_update(source: str | None, axiom: str, data: str, condition: str, head: str,
+                 instance: dict[str, str] | None = None) -> str:
+    """One rule as an update. `source` None: every data graph in one pass, for one `instance` of
+    the axiom (its IRIs written in, so each update reads one class's or property's triples and
+    holds only what they imply: memory stays bounded); what a premise found in graph G implies
+    goes to G's inferred graph. Else that graph alone, named as a constant so the store reads it
+    through its graph index (a VALUES list of graphs is joined by scanning)."""
     if source is None:
+        data, condition, head = (_with(x, instance or {}) for x in (data, condition, head))
         base, target = "?base", "?ig"
+        schema = ""
         premise = (f"GRAPH ?src {{ {data} }} FILTER(?src != <{iri.ONTOLOGY_GRAPH}>) "
                    f'BIND(IF(STRSTARTS(STR(?src), "{PREFIX}"), IRI(CONCAT("{iri.GRAPH}", '
                    f'STRAFTER(STR(?src), "{PREFIX}"))), ?src) AS ?base) '
                    f'BIND(IRI(CONCAT("{PREFIX}", STRAFTER(STR(?base), "{iri.GRAPH}"))) AS ?ig)')
     else:
         base, target = f"<{source}>", f"<{inferred_graph(source)}>"
+        schema = f"GRAPH <{iri.ONTOLOGY_GRAPH}> {{ {axiom} }} "
         premise = f"{{ GRAPH {base} {{ {data} }} }} UNION {{ GRAPH {target} {{ {data} }} }}"
     subject = head.split()[0]
     return (f"{_PREFIXES}INSERT {{ GRAPH {target} {{ {head} }} }} WHERE {{ "
-            f"GRAPH <{iri.ONTOLOGY_GRAPH}> {{ {axiom} }} {premise} {condition} FILTER(!isBlank({subject})) "
+            f"{schema}{premise} {condition} FILTER(!isBlank({subject})) "
             f"FILTER NOT EXISTS {{ GRAPH {base} {{ {head} }} }} FILTER NOT EXISTS {{ GRAPH {target} {{ {head} }} }} }}")
 
 
@@ -106,12 +130,15 @@ def _sources(store: Store) -> list[str]:
 
 
 def _close(store: Store, source: str | None) -> int:
-    """Run the rules over one graph (None: all at once) until nothing new appears; the rounds taken."""
+    """Run the rules over one graph (None: all at once, axiom by axiom) until nothing new appears;
+    the rounds taken."""
+    updates = ([_rule_update(None, *rule, instance=a) for rule in RULES.values() for a in axioms(store, rule)]
+               if source is None else [_rule_update(source, *rule) for rule in RULES.values()])
     size, rounds = 0, 0
     while rounds < MAX_ROUNDS:
         rounds += 1
-        for rule in RULES.values():
-            store.update(_rule_update(source, *rule))
+        for update in updates:
+            store.update(update)
         new_size = inferred_size(store) if source is None else _size(store, [inferred_graph(source)])
         if new_size == size:
             break
