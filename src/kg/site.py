@@ -23,7 +23,7 @@ from kg.query import cell, run
 from kg.rdf import period_bounds
 from kg.schema import EVENT_TYPES
 from kg.store import Store
-from kg.vocab import UNIT_TERMS
+from kg.vocab import KG, UNIT_TERMS
 
 ARTICLES = """PREFIX kg: <https://w3id.org/fintech-kg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -215,7 +215,8 @@ def _write_state(out: Path, stamp: str, pages: dict[str, str]) -> None:
     write_atomic(out / PAGES_STATE, json.dumps({"stamp": stamp, "pages": pages}, ensure_ascii=False))
 
 
-_STAMP = """SELECT ?g ?h WHERE { GRAPH ?g { ?s <https://w3id.org/fintech-kg/ontology#contentHash> ?h } }"""
+_STAMP = f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?s {KG.contentHash.n3()} ?h }} }}"
+_VERSIONS = f"SELECT ?g ?v WHERE {{ GRAPH ?g {{ ?a {KG.extractorVersion.n3()} ?v }} }}"
 
 
 def _code_digest() -> str:
@@ -235,7 +236,7 @@ def store_stamp(store: Store) -> str:
     """A digest of what the store holds, cheap to read: every graph's recorded content hash (article
     graphs: text and extractor version; registry, entity and ontology graphs: their markers)."""
     rows = sorted(f"{g}\t{h}" for g, h in store.select(_STAMP).rows)
-    versions = store.select("SELECT ?g ?v WHERE { GRAPH ?g { ?a <https://w3id.org/fintech-kg/ontology#extractorVersion> ?v } }").rows
+    versions = store.select(_VERSIONS).rows
     rows += sorted(f"{g}\t{v}" for g, v in versions)
     return _digest(["\n".join(rows), _code_digest()])
 
