@@ -9,6 +9,8 @@ import pytest
 from kg import iri
 from kg.build import build
 from kg.errors import QueryError
+from kg.executors import Processes, Serial
+from kg.model import Article
 from kg.query import canned_queries, run
 from kg.store import open_store
 from kg.validate import validate_store
@@ -192,3 +194,47 @@ def test_trig_export_and_construct_turtle_use_the_project_prefixes(built_store):
     construct = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 5"
     turtle = format_result(run(built_store, construct), "turtle")
     assert "@prefix kg:" in turtle and "ns1:" not in turtle
+
+
+class _EditedMidBuild:
+    """A local build during which someone saves a broken version of one file (after the scan)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def extract(self, articles):
+        self.path.write_bytes(b"---\nid: second\ntitle: [unclosed\n---\n")
+        yield from Serial(models=False).extract(articles)
+
+
+def test_a_file_broken_after_the_scan_is_reported_and_the_rest_is_built(corpus_copy, tmp_path):
+    second = _second_article(corpus_copy)
+    with open_store(tmp_path / "store") as store:
+        report = build(corpus_copy, store, executor=_EditedMidBuild(second))
+    assert report.built == [SEED_ID]
+    assert [Path(f).name for f, _ in report.failed] == ["second.md"]
+
+
+class _Counted:
+    """A sequence of articles that records how many were taken from it."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.articles, self.taken = articles, 0
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __iter__(self):
+        for a in self.articles:
+            self.taken += 1
+            yield a
+
+
+def test_local_processes_take_articles_as_they_go_and_keep_their_order():
+    articles = _Counted([Article(id=f"a{i}", title=f"第{i}篇", text=f"青禾{i}贷平台上线。") for i in range(40)])
+    outcomes = Processes(2, models=False).extract(articles)
+    first = next(outcomes)
+    assert articles.taken <= 2 * 4 + 1  # a window ahead of the writer, not the whole corpus
+    rest = list(outcomes)
+    assert [a.id for a, _ in [first, *rest]] == [f"a{i}" for i in range(40)]
+    assert not any(isinstance(x, Exception) for _, x in [first, *rest])

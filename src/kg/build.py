@@ -8,7 +8,7 @@ reported and skipped: its previous graph (if any) stays as it was, and the next 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV
 
 from kg import describe, iri
-from kg.corpus import iter_corpus, remove_interrupted_writes
+from kg.corpus import iter_corpus, parse_corpus_file, remove_interrupted_writes
 from kg.curated import load_registry_graph
 from kg.errors import CorpusError, KgError
 from kg.executors import Executor, local
@@ -81,7 +81,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
     recorded = recorded_versions(store)
     remove_interrupted_writes(corpus_dir)
 
-    articles: list[Article] = []
+    articles = _Reread([])
     seen_graphs: set[str] = set()
     for item in iter_corpus(Path(corpus_dir)):
         if isinstance(item, CorpusError):
@@ -94,12 +94,13 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
         if not force and recorded.get(graph) == (item.content_hash, version):
             report.skipped.append(item.id)
         else:
-            articles.append(item)
+            articles.paths.append(item.path or "")
+            articles.ids.append(item.id)
 
     doomed = [g for g in recorded if g not in seen_graphs]
     describe_all = not describe.is_current(store, registry)
     touched = set() if describe_all else describe.entities_of(
-        store, [iri.article_graph(a.id) for a in articles if iri.article_graph(a.id) in recorded] + doomed)
+        store, [iri.article_graph(a) for a in articles.ids if iri.article_graph(a) in recorded] + doomed)
     if articles or doomed:
         describe.set_current(store, None)  # until the refresh below has run
 
@@ -118,6 +119,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
             continue
         touched.update(e.id for e in result.entities)
         report.built.append(article.id)
+    report.failed.extend(articles.failed)  # files that changed into bad ones since the scan
 
     # graphs of articles that left the corpus (failed files keep theirs until fixed or deleted)
     failed_files = {Path(f).stem for f, _ in report.failed}
@@ -134,6 +136,27 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
         report.inferred = _infer(store, report, everything=ontology_changed or describe_all)
     report.totals = totals(store)
     return report
+
+
+@dataclass
+class _Reread:
+    """The articles to extract, read again from their files as the executor takes them: a corpus's
+    texts are not all held in memory at once (50,000 articles would be gigabytes). A file that
+    became unreadable since the scan is reported, not extracted."""
+
+    paths: list[str]
+    ids: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __iter__(self) -> Iterator[Article]:
+        for path in self.paths:
+            try:
+                yield parse_corpus_file(path)
+            except CorpusError as exc:
+                self.failed.append((path, str(exc)))
 
 
 def _infer(store: Store, report: BuildReport, *, everything: bool) -> int | None:

@@ -325,7 +325,7 @@ def iter_corpus(folder: str | os.PathLike[str]) -> Iterator[Article | CorpusErro
     if not root.is_dir():
         raise CorpusError(f"{folder}: no such corpus folder")
     ids: dict[str, str] = {}
-    texts: dict[str, str] = {}
+    texts: dict[bytes, str] = {}
     for path in _corpus_files(root):
         try:
             article = parse_corpus_file(path)
@@ -335,7 +335,8 @@ def iter_corpus(folder: str | os.PathLike[str]) -> Iterator[Article | CorpusErro
         if article.id in ids:
             yield CorpusError(f"{path}: id '{article.id}' is already used by {ids[article.id]}")
             continue
-        key = normalised_text_key(article.text)
+        # a digest, not the text: a corpus's texts are not all held in memory at once
+        key = hashlib.blake2b(normalised_text_key(article.text).encode("utf-8"), digest_size=16).digest()
         if key in texts:
             yield DuplicateArticleError(
                 f"{path}: same article as {texts[key]} (same normalised text)", existing=texts[key]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -55,7 +56,8 @@ class Serial:
 
 @dataclass(frozen=True)
 class Processes:
-    """`jobs` local processes, results in input order; the pipeline loads once per process."""
+    """`jobs` local processes, results in input order; the pipeline loads once per process. Articles
+    are taken from the sequence as the pool needs them (four per process ahead)."""
 
     jobs: int
     models: bool = True
@@ -64,13 +66,21 @@ class Processes:
         if self.jobs <= 1 or len(articles) < 2:
             yield from Serial(self.models).extract(articles)
             return
+        todo = iter(articles)
         with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-            futures = [pool.submit(extract_one, a, self.models) for a in articles]
-            for a, f in zip(articles, futures):
+            # a window of articles in flight, not the whole corpus: results wait for the writer
+            # only that far ahead, so memory does not grow with the corpus
+            window = deque((a, pool.submit(extract_one, a, self.models)) for a in islice(todo, self.window()))
+            while window:
+                a, future = window.popleft()
+                window.extend((b, pool.submit(extract_one, b, self.models)) for b in islice(todo, 1))
                 try:
-                    yield a, f.result()
+                    yield a, future.result()
                 except Exception as exc:
                     yield a, exc
+
+    def window(self) -> int:
+        return 4 * self.jobs
 
 
 def local(jobs: int = 1, models: bool = True) -> Executor:
