@@ -180,13 +180,14 @@ def update_site(store: Store, out_dir: str | Path, *, force: bool = False) -> Si
         if not force and state.get("stamp") == stamp and all((out / p).exists() for p in state["pages"]):
             report.unchanged = len(state["pages"])
             return report
-        pages = {page.path: page for page in _plan(store)}
         for folder in PAGE_FOLDERS:
             (out / folder).mkdir(parents=True, exist_ok=True)
-        for path, page in pages.items():
-            if force or state["pages"].get(path) != page.inputs or not (out / path).exists():
-                page.draw(out / path)
-                report.written.append(path)
+        pages: dict[str, str] = {}  # path → digest; each page is drawn as planned, not all held at once
+        for page in _plan(store):
+            pages[page.path] = page.inputs
+            if force or state["pages"].get(page.path) != page.inputs or not (out / page.path).exists():
+                page.draw(out / page.path)
+                report.written.append(page.path)
             else:
                 report.unchanged += 1
         for page_file in (p for folder in PAGE_FOLDERS for p in (out / folder).glob("*.html")):
@@ -194,7 +195,7 @@ def update_site(store: Store, out_dir: str | Path, *, force: bool = False) -> Si
             if relative not in pages:
                 page_file.unlink(missing_ok=True)
                 report.removed.append(relative)
-        _write_state(out, stamp, {path: page.inputs for path, page in pages.items()})
+        _write_state(out, stamp, pages)
     return report
 
 
