@@ -309,3 +309,21 @@ def test_an_article_without_its_text_in_the_store_still_gets_a_page(tmp_path):
                               mentions=[{"start": 0, "end": 2, "category": "Lender", "label": "甲"}])
     html = soup(page)
     assert html.select_one(".kg-article-text").get_text() == "" and html.title.string == "<标题>"
+
+
+def test_an_entity_page_lists_the_first_mentions_and_counts_the_rest(store, monkeypatch, tmp_path):
+    """An entity named in thousands of articles: its page reads and lists a few sentences, not all."""
+    import kg.site
+    from kg.render import write_entity_page
+
+    every = kg.site.mention_evidence(store)
+    entity, full = max(every.items(), key=lambda kv: kv[1]["total"])
+    assert full["total"] >= 2 and len(full["items"]) == full["total"]
+    monkeypatch.setattr(kg.site, "MAX_MENTIONS", 1)
+    capped = kg.site.mention_evidence(store)[entity]
+    assert capped["total"] == full["total"] and capped["items"] == full["items"][:1]
+    page = write_entity_page(tmp_path / "e.html", entity={"iri": entity, "label": "甲", "category": "Lender"},
+                             mentions=capped["items"], mentions_total=capped["total"])
+    section = soup(page).select_one(".kg-mentions")
+    assert f"（{full['total']}）" in section.h2.get_text()
+    assert section.select_one(".kg-more").get_text() == f"另有 {full['total'] - 1} 条证据"

@@ -257,9 +257,12 @@ SENTENCES = _SOURCE_PREFIXES + """SELECT ?a ?start ?end WHERE {
   ?s a kg:Sentence ; kg:inArticle ?a ; kg:startOffset ?start ; kg:endOffset ?end }"""
 MENTIONS = _SOURCE_PREFIXES + """SELECT ?a ?start ?end ?e WHERE {
   ?m a kg:Mention ; kg:inArticle ?a ; kg:startOffset ?start ; kg:endOffset ?end ; kg:mentionOf ?e }"""
-MENTION_SENTENCES = _SOURCE_PREFIXES + """SELECT DISTINCT ?e ?text ?title ?aid ?start WHERE {
-  ?m kg:mentionOf ?e ; kg:inSentence ?s . ?s kg:text ?text ; kg:startOffset ?start ; kg:inArticle ?a .
-  ?a dcterms:title ?title ; dcterms:identifier ?aid }"""
+# where each entity is mentioned (small rows); the texts of the sentences shown are read after
+MENTION_PLACES = _SOURCE_PREFIXES + """SELECT DISTINCT ?e ?s ?aid ?start WHERE {
+  ?m kg:mentionOf ?e ; kg:inSentence ?s . ?s kg:startOffset ?start ; kg:inArticle ?a . ?a dcterms:identifier ?aid }"""
+SENTENCE_TEXTS = _SOURCE_PREFIXES + """SELECT ?s ?text ?title WHERE {
+  ?s kg:text ?text ; kg:inArticle ?a . ?a dcterms:title ?title }"""
+MAX_MENTIONS = 20  # sentences listed on an entity's page; the page counts the rest
 # every extracted fact with the sentence it was read from (curated ones have no sentence)
 SOURCE_FACTS = _SOURCE_PREFIXES + """SELECT ?a ?start ?text ?kind ?s ?p ?o ?value ?before ?unit ?period WHERE {
   {
@@ -362,13 +365,30 @@ class _Sources:
         return rows, undated
 
 
-def mention_evidence(store: Store, prefix: str = "../") -> dict[str, list[dict[str, Any]]]:
-    """Entity IRI → the sentences that mention it, each linked to its place in its article's page."""
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e, *sentence in store.select(MENTION_SENTENCES).rows:
-        out[str(e)].append(evidence_item(*sentence))
-    return {e: _linked_evidence(sorted(items, key=lambda i: (i["articleId"], i["start"])), prefix)
-            for e, items in out.items()}
+def mention_evidence(store: Store, prefix: str = "../") -> dict[str, dict[str, Any]]:
+    """Entity IRI → ``items``: the first MAX_MENTIONS sentences that mention it (by article id and
+    place), each linked to its place in its article's page, and ``total``: how many there are.
+    Only the listed sentences' texts are read: an entity named in 10,000 articles costs 20 texts."""
+    places: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for e, sentence, aid, start in store.select(MENTION_PLACES).rows:
+        places[str(e)].append((str(aid), int(start), str(sentence)))
+    shown = {e: sorted(found)[:MAX_MENTIONS] for e, found in places.items()}
+    texts = _sentence_texts(store, sorted({s for found in shown.values() for *_, s in found}))
+    return {e: {"total": len(places[e]),
+                "items": _linked_evidence([evidence_item(*texts[s], aid, start) for aid, start, s in found], prefix)}
+            for e, found in shown.items()}
+
+
+def _sentence_texts(store: Store, sentences: list[str], batch: int = 500) -> dict[str, tuple[str, str]]:
+    """Sentence IRI → (its text, its article's title)."""
+    from rdflib import URIRef
+
+    out: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(sentences), batch):
+        values = " ".join(URIRef(s).n3() for s in sentences[start:start + batch])
+        query = SENTENCE_TEXTS.replace("WHERE {", f"WHERE {{ VALUES ?s {{ {values} }}", 1)
+        out.update({str(s): (str(text), str(title)) for s, text, title in store.select(query).rows})
+    return out
 
 
 def _source_pages(sources: _Sources, code: str) -> Iterator[Page]:
@@ -414,7 +434,8 @@ def _plan(store: Store) -> Iterator[Page]:
         content = {"entity": {**attrs, "iri": node, "url": None}, "neighbourhood": near,
                    "facts": [{**f, "evidence": _linked_evidence([f["evidence"]], "../")[0]}
                              for f in facts.get(node, [])],
-                   "curated": _linked(curated.get(node, []), graph), "mentions": mentioned.get(node, []),
+                   "curated": _linked(curated.get(node, []), graph), "mentions": mentioned.get(node, {}).get("items", []),
+                   "mentions_total": mentioned.get(node, {}).get("total", 0),
                    "links": SUBPAGE_LINKS, "network_href": "../network.html"}
         inputs = _digest([code, {**content, "neighbourhood": nx.node_link_data(near, edges="edges")}])
         yield Page(entity_href(node), inputs, partial(_draw, write_entity_page, content))

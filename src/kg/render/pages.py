@@ -151,7 +151,8 @@ def _evidence_items(value: Any, article: Any = None) -> list[tuple[str, str]]:
     return [(printable_text(value), printable_text(article) if article else "")]
 
 
-def _evidence_list(items: Sequence[tuple[str, str]], limit: int | None = None) -> Markup:
+def _evidence_list(items: Sequence[tuple[str, str]], limit: int | None = None, total: int | None = None) -> Markup:
+    """The items (at most ``limit``), then how many more there are of ``total`` (default: of the items)."""
     shown = items if limit is None else items[:limit]
     lis = []
     for text, article in shown:
@@ -159,8 +160,9 @@ def _evidence_list(items: Sequence[tuple[str, str]], limit: int | None = None) -
         if article:
             parts.append(tag("cite", article))
         lis.append(tag("li", parts))
-    if limit is not None and len(items) > limit:
-        lis.append(tag("li", f"另有 {len(items) - limit} 条证据", class_="kg-more"))
+    more = max(total or 0, len(items)) - len(shown)
+    if more > 0:
+        lis.append(tag("li", f"另有 {more} 条证据", class_="kg-more"))
     return tag("ul", lis, class_="kg-evidence") if lis else Markup("")
 
 
@@ -392,6 +394,7 @@ def write_entity_page(
     facts: Sequence[Mapping[str, Any]] = (),
     curated: Sequence[Mapping[str, Any]] = (),
     mentions: Sequence[Mapping[str, Any]] = (),
+    mentions_total: int | None = None,
     series: Mapping[str, Any] | None = None,
     units: Mapping[str, str] | None = None,
     links: Mapping[str, str] | None = None,
@@ -411,7 +414,8 @@ def write_entity_page(
     other party ``other_label``, ``other_url``, ``role_zh``/``role_en``.
     ``curated``: the registry's relations of the entity, listed apart from extracted ones: rows
     with ``predicate``, ``outgoing`` (bool), ``other_label`` and an optional ``url``.
-    ``mentions``: the sentences that name the entity, as evidence items (``text``, ``article``, ``url``).
+    ``mentions``: the sentences that name the entity, as evidence items (``text``, ``article``, ``url``);
+    ``mentions_total``: how many there are when ``mentions`` lists only the first of them.
     ``series``: ``{metric: [(period, value), …] | {period: value} | [{"period","value"}]}``;
     by default built from ``facts`` rows that have a metric, a numeric value and a period.
     A line chart is drawn for each metric with at least two periods. ``units`` names the
@@ -501,8 +505,9 @@ def write_entity_page(
                                         _evidence_list(evidence, max_evidence)]))
     named = _evidence_items(list(mentions))
     if named:
-        sections.append(tag("section", [tag("h2", f"提及的句子 Mentions（{len(named)}）"),
-                                        _evidence_list(named, max_evidence)], class_="kg-mentions"))
+        total = max(mentions_total or 0, len(named))
+        sections.append(tag("section", [tag("h2", f"提及的句子 Mentions（{total}）"),
+                                        _evidence_list(named, max_evidence, total)], class_="kg-mentions"))
 
     page = _doc_page(
         title=label,
