@@ -132,6 +132,24 @@ def test_a_company_named_after_a_place_the_article_mentions_is_located_there():
         (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
 
 
+@pytest.mark.parametrize("text, present, absent", [
+    # a branch is where its name says, not where its parent is; and part of the parent the article names
+    ("芜湖排查了青禾云帆投资管理有限公司芜湖分公司。",
+     {("青禾云帆投资管理有限公司芜湖分公司", "locatedIn", "芜湖")}, set()),
+    ("上海与芜湖均有网点。上海青禾云帆投资管理有限公司芜湖分公司被约谈。",
+     {("上海青禾云帆投资管理有限公司芜湖分公司", "locatedIn", "芜湖")},
+     {("上海青禾云帆投资管理有限公司芜湖分公司", "locatedIn", "上海")}),
+    ("青禾云帆投资管理有限公司在芜湖设有网点，青禾云帆投资管理有限公司芜湖分公司负责线下业务。",
+     {("青禾云帆投资管理有限公司芜湖分公司", "subsidiaryOf", "青禾云帆投资管理有限公司"),
+      ("青禾云帆投资管理有限公司芜湖分公司", "locatedIn", "芜湖")}, set()),
+    ("宁波是重镇。中信银行宁波分行存在违规行为。", {("中信银行宁波分行", "locatedIn", "宁波")}, set()),
+])
+def test_a_branch_is_located_where_its_name_says_and_belongs_to_its_parent(text, present, absent):
+    x, names = run(text)
+    got = {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert present <= got and not absent & got
+
+
 def test_a_place_only_inside_a_name_is_no_entity_or_location():
     x, names = run("杭州云帆科技有限公司成立。")
     assert not [e for e in x.entities if e.category == "Place"]

@@ -35,6 +35,8 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("legal-names", "由杭州云帆科技有限公司作为签约主体。", ("杭州云帆科技有限公司", "Organization")),
     ("associations", "北京市互联网金融行业协会发布倡议。", ("北京市互联网金融行业协会", "Organization")),
     ("bank-branches", "资金存管于中信银行乌鲁木齐分行。", ("中信银行乌鲁木齐分行", "Lender")),
+    ("bank-branches", "青禾云帆投资管理有限公司芜湖分公司被约谈。", ("青禾云帆投资管理有限公司芜湖分公司", "Organization")),
+    ("bank-branches", "杭州青松小额贷款有限公司宁波分公司开业。", ("杭州青松小额贷款有限公司宁波分公司", "Lender")),
     ("platforms", "P2P平台易利贷宣布良性退出。", ("易利贷", "Lender")),
     ("platforms", "米袋计划疑跑路。", ("米袋计划", "Lender")),
     ("short-orgs", "本轮融资由青松资本领投，德邦证券、滕澜实业跟投。", ("滕澜实业", "Organization")),
@@ -60,6 +62,8 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
     ("apps", "用户可在官网和APP查看。"),
     ("stock-codes", "交易所交易票据(ETN)规模扩大。"),
     ("platforms", "该平台已经停止运营。"),
+    ("bank-branches", "青禾云帆投资管理有限公司在芜湖设立分公司。"),  # a branch set up, not named
+    ("bank-branches", "青禾云帆投资管理有限公司子公司发布公告。"),
 ])
 def test_recognisers_leave_non_names_alone(recogniser, text):
     assert found_by(recogniser, text) == set()

@@ -71,7 +71,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "brand_endings": WORDS, "product_endings": WORDS, "platform_endings": WORDS,
         "org_businesses": WORDS, "not_orgs": WORDS, "generic_before_platform": WORDS, "app_stops": WORDS,
         "listed_stops": WORDS, "product_kinds": WORDS, "market_segments": WORDS, "national_prefixes": WORDS,
-        "commissions": WORDS, "local_office_endings": WORDS,
+        "commissions": WORDS, "local_office_endings": WORDS, "bank_branch_endings": WORDS,
+        "company_branch_endings": WORDS,
     },
     "persons.yaml": {
         "surnames": WORDS, "compound_surnames": WORDS, "titles": WORDS, "after_name": WORDS,

@@ -227,11 +227,9 @@ def pronoun_slots(sentence, topic) -> list:
     return out
 
 
-def model_relations(sentences_with_topics, ruled: set[tuple[str, str]]):
-    """Relations the classifier finds between mentions no rule related, one batch per article."""
-    from kg.model import Relation
-
-    threshold = thresholds().get("relation", 0.5)
+def scored_pairs(sentences_with_topics, ruled: set[tuple[str, str]]):
+    """Every candidate pair no rule related, with the classifier's class scores: (first slot,
+    second slot, first label, second label, sentence, cats). Shared by extraction and analysis."""
     items = []
     for sentence, topic in sentences_with_topics:
         slots = sorted([*sentence.slots, *pronoun_slots(sentence, topic)], key=lambda s: s.start)
@@ -247,10 +245,19 @@ def model_relations(sentences_with_topics, ruled: set[tuple[str, str]]):
             items.append((text, a, b, la, lb, sentence))
     if not items:
         return []
-    out = []
     classifier = load_model("rel")
-    for doc, (_, a, b, la, lb, sentence) in zip(classifier.pipe(t for t, *_ in items), items):
-        found = decide(doc.cats, la, lb, threshold)
+    return [(a, b, la, lb, sentence, doc.cats)
+            for doc, (_, a, b, la, lb, sentence) in zip(classifier.pipe(t for t, *_ in items), items)]
+
+
+def model_relations(sentences_with_topics, ruled: set[tuple[str, str]]):
+    """Relations the classifier finds between mentions no rule related, one batch per article."""
+    from kg.model import Relation
+
+    threshold = thresholds().get("relation", 0.5)
+    out = []
+    for a, b, la, lb, sentence, cats in scored_pairs(sentences_with_topics, ruled):
+        found = decide(cats, la, lb, threshold)
         if found:
             predicate, reverse, score = found
             subject, obj = (b, a) if reverse else (a, b)

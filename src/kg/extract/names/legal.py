@@ -113,14 +113,23 @@ def find_legal_names(text: str, ctx: Context) -> Iterator[Mention]:
         yield Mention(start, m.end(), name, category, kind, None, "legal-name")
 
 
-_BANK_BRANCH = re.compile(rf"([{CJK}]{{2,10}}?)(分行|支行)")
+def _branch(endings: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"([{CJK}]{{2,10}}?)({'|'.join(map(re.escape, endings))})")
+
+
+_BANK_BRANCH = _branch(tuple(words("names", "bank_branch_endings")))
+_COMPANY_BRANCH = _branch(tuple(words("names", "company_branch_endings")))
 
 
 def find_bank_branches(text: str, ctx: Context) -> Iterator[Mention]:
-    """中信银行乌鲁木齐分行: a bank's branch in a place, named after both, is a lender of its own."""
-    banks, places = [m for m in ctx.found if m.kind == "Bank"], ctx.places
-    for bank in banks:
-        m = _BANK_BRANCH.match(text, bank.end)
+    """中信银行乌鲁木齐分行, X有限公司芜湖分公司: a bank's or a company's branch in a place, named after
+    both, is an entity of its own, of its parent's category (a lender's branch lends)."""
+    places = ctx.places
+    parents = [(m, _BANK_BRANCH if m.kind == "Bank" else _COMPANY_BRANCH) for m in ctx.found
+               if m.kind == "Bank" or m.source == "legal-name" and m.text.endswith("公司")]
+    for parent, branch in parents:
+        m = branch.match(text, parent.end)
         if m and is_place_run(m.group(1), places):
-            # named by the bank's own surface form: a stray space inside it (中信 银行) is not kept
-            yield Mention(bank.start, m.end(), bank.text + m.group(0), "Lender", "Bank", None, "legal-name")
+            # named by the parent's own surface form: a stray space inside it (中信 银行) is not kept
+            yield Mention(parent.start, m.end(), parent.text + m.group(0), parent.category, parent.kind, None,
+                          "legal-name")

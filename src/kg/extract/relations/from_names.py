@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from kg.extract.lexicon import words
 from kg.model import Entity, Evidence, Relation
 
 
@@ -18,7 +19,9 @@ def name_relations(entities: Iterable[Entity], first_evidence: dict[str, Evidenc
         evidence = first_evidence.get(e.id)
         if evidence is None:
             continue
-        if e.category in ("Lender", "Organization", "Platform") and e.name[-2:] in ("公司", "银行"):
+        if e.category in COMPANY and branch_of(e.name) is not None:
+            yield from branch_relations(e, entities, places, evidence)
+        elif e.category in COMPANY and e.name[-2:] in ("公司", "银行"):
             for place in places:
                 if place.name in _COUNTRIES:
                     continue  # 中国中信有限公司: a national prefix says nothing about where it is based
@@ -35,6 +38,35 @@ def name_relations(entities: Iterable[Entity], first_evidence: dict[str, Evidenc
 
 
 _COUNTRIES = {"中国", "中华人民共和国"}
+COMPANY = ("Lender", "Organization", "Platform")
+_ADMIN_UNITS = "省市县区"
+
+
+def branch_of(name: str) -> tuple[str, str] | None:
+    """X有限公司芜湖分公司 → (X有限公司, 芜湖): the parent's name and the branch's place, or None when
+    the name is no branch (the endings are data: vocab/names.yaml)."""
+    for ending in (*words("names", "company_branch_endings"), *words("names", "bank_branch_endings")):
+        if name.endswith(ending):
+            stem = name[: -len(ending)]
+            for cut in range(len(stem) - 2, 1, -1):  # the longest parent name that ends in a legal form
+                if stem[:cut].endswith(("公司", "银行")):
+                    return stem[:cut], stem[cut:]
+    return None
+
+
+def branch_relations(branch: Entity, entities: list[Entity], places: list[Entity],
+                     evidence: Evidence) -> Iterator[Relation]:
+    """A branch is where its name says (…芜湖分公司 → 芜湖), not where its parent is; and part of its
+    parent when the article names the parent too."""
+    parent_name, run = branch_of(branch.name)
+    for place in places:
+        if {run, run.rstrip(_ADMIN_UNITS)} & {place.name, *place.aliases}:
+            yield Relation(branch.id, "locatedIn", place.id, evidence)
+            break
+    for parent in entities:
+        if parent.id != branch.id and parent_name in (parent.name, *parent.aliases):
+            yield Relation(branch.id, "subsidiaryOf", parent.id, evidence)
+            break
 
 
 def _brand_owner(product: Entity, brands: list[Entity]) -> Entity | None:
