@@ -150,6 +150,17 @@ def test_a_branch_is_located_where_its_name_says_and_belongs_to_its_parent(text,
     assert present <= got and not absent & got
 
 
+@pytest.mark.parametrize("text, triple", [
+    ("上海青禾网络科技有限公司属P2P平台公司，平台名称为青禾速贷。", ("上海青禾网络科技有限公司", "operates", "青禾速贷")),
+    ("上海青禾网络科技有限公司是一家P2P公司，平台名称叫青禾理财，检查其平台上无项目。",
+     ("上海青禾网络科技有限公司", "operates", "青禾理财")),
+])
+def test_a_platform_named_by_its_company_is_run_by_it(text, triple):
+    x, names = run(text)
+    assert triple in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+    assert not any(n.startswith("名称") for n in names.values())  # the cue is no part of the name
+
+
 def test_a_place_only_inside_a_name_is_no_entity_or_location():
     x, names = run("杭州云帆科技有限公司成立。")
     assert not [e for e in x.entities if e.category == "Place"]

@@ -87,6 +87,7 @@ def test_rules_check_categories():
 
 TOPIC = entity("凯京科技", O)
 PLATFORM = entity("青禾贷", P2P)
+OPERATOR = entity("上海青禾网络科技有限公司", O)
 
 
 @pytest.mark.parametrize("handler, text, names, topic, expected", [
@@ -127,9 +128,27 @@ PLATFORM = entity("青禾贷", P2P)
     ("bracketed-operators", "青禾贷平台（上海青禾网络科技有限公司）。", {"青禾贷": P2P, "上海青禾网络科技有限公司": O},
      None, ("上海青禾网络科技有限公司", "operates", "青禾贷")),
     ("platform-cities", "成都P2P平台优车行停业。", {"成都": PL, "优车行": P2P}, None, ("优车行", "locatedIn", "成都")),
+    ("named-platforms", "上海青禾网络科技有限公司属P2P平台公司，平台名称为青禾贷。",
+     {"青禾贷": P2P, "上海青禾网络科技有限公司": O}, None, ("上海青禾网络科技有限公司", "operates", "青禾贷")),
+    ("named-platforms", "上海青禾网络科技有限公司是一家网贷公司，平台名称叫“青禾贷”，已停业。",
+     {"青禾贷": P2P, "上海青禾网络科技有限公司": O}, None, ("上海青禾网络科技有限公司", "operates", "青禾贷")),
+    ("named-platforms", "经查该公司以青禾贷为平台从事放贷业务。", {"青禾贷": P2P}, OPERATOR,
+     ("上海青禾网络科技有限公司", "operates", "青禾贷")),
 ])
 def test_handlers(handler, text, names, topic, expected):
     assert expected in given(handler, text, names, topic)
+
+
+@pytest.mark.parametrize("text, names, topic", [
+    # the company before the cue is a brand, not a company: nobody is said to run the platform
+    ("青禾金服旗下，平台名称为青禾贷。", {"青禾贷": P2P, "青禾金服": L}, None),
+    # 以平台为掩护: no platform named
+    ("该公司以平台为掩护放贷，青禾贷已停业。", {"青禾贷": P2P}, OPERATOR),
+    # the named thing is a company, not a platform
+    ("平台名称为上海青禾网络科技有限公司。", {"上海青禾网络科技有限公司": O}, OPERATOR),
+])
+def test_named_platforms_need_a_company_and_a_platform(text, names, topic):
+    assert given("named-platforms", text, names, topic) == set()
 
 
 def test_a_data_service_is_no_party_to_the_deal_it_reports():

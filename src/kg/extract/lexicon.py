@@ -54,7 +54,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
             "controller", "controller_first", "stake_holding", "holder", "stake_after", "investor", "raised",
             "own_subject", "topic_pronoun", "topic_partner", "belongs_to", "pronoun_penalty", "custody",
             "implicit_subject", "topic_belongs", "run_by", "operator_named", "operator_bracket",
-            "company_bracket", "platform_city", "received", "former_in_list", "listed_stake", "passive_penalty")},
+            "company_bracket", "platform_city", "platform_named", "received", "former_in_list", "listed_stake", "passive_penalty")},
     },
     "events.yaml": {
         "license_verbs": WORDS, "license_objects": WORDS, "license_granted": PATTERN,
@@ -65,7 +65,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "metrics.yaml": {"cues": _METRIC_CUE, "founding_before": PATTERN, "founding_after": PATTERN,
                      "rate_generic": WORDS, "rate_advice": WORDS, "rate_owned": WORDS},
     "media.yaml": {"outlet_endings": WORDS, "chrome_cues": WORDS, "chrome_ends": WORDS},
-    "common.yaml": {"penalty": WORDS, "renaming_verbs": WORDS, "former_name_cues": WORDS},
+    "common.yaml": {"penalty": WORDS, "renaming_verbs": WORDS, "former_name_cues": WORDS,
+                    "platform_name_cues": WORDS, "platform_means_cues": WORDS},
     "names.yaml": {
         "left_stops": WORDS, "name_initials": WORDS, "not_brands": WORDS, "not_brand_tags": WORDS,
         "brand_endings": WORDS, "product_endings": WORDS, "platform_endings": WORDS,

@@ -103,6 +103,23 @@ def find_listed_subsidiaries(text: str, ctx: Context) -> Iterator[Mention]:
             pos += len(item) + 1
 
 
+_NAMED_PLATFORM = re.compile(
+    rf"(?:{alternation(words('common', 'platform_name_cues'))})[“\"「]?({BRAND})(?=[^{CJK}A-Za-z0-9]|$)"
+    rf"|以({BRAND})(?:{alternation(words('common', 'platform_means_cues'))})")
+
+
+def find_cued_platforms(text: str, ctx: Context) -> Iterator[Mention]:
+    """平台名称为银谷在线, 以沃邦贷为平台: a name of a lending brand's shape that a cue calls a platform
+    (the cue words are in vocab/common.yaml; the relation handler reads the same cues)."""
+    known, taken = ctx.known, ctx.spans(excluding=CUED)
+    for m in _NAMED_PLATFORM.finditer(text):
+        group = 1 if m.group(1) else 2
+        start, end = m.start(group), m.end(group)
+        name = text[start:end]
+        if name not in known and name not in NOT_BRANDS and looks_like_brand(name) and not covered(start, end, taken):
+            yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
+
+
 def find_renamed_names(text: str, ctx: Context) -> Iterator[Mention]:
     """…后改名为米袋网: the new name of a renamed platform, when it has a lending brand's shape."""
     known, taken = ctx.known, ctx.spans(excluding=CUED)

@@ -17,7 +17,9 @@ from kg.extract.relations.control import controllers, named_holders, stake_holdi
 from kg.extract.relations.custody import custody_partners
 from kg.extract.relations.from_names import name_relations
 from kg.extract.relations.lists import list_members, named_investor
-from kg.extract.relations.operators import belongs_to, bracketed_operators, named_operators, platform_cities, run_by
+from kg.extract.relations.operators import (
+    belongs_to, bracketed_operators, named_operators, named_platforms, platform_cities, run_by,
+)
 from kg.extract.relations.penalties import carried_penalties, passive_penalties
 from kg.extract.relations.rules import rule_relations
 from kg.extract.relations.topic import pronoun_penalties, topic_operator, topic_partners
@@ -60,6 +62,7 @@ HANDLERS: tuple[Step, ...] = (
     Step("run-by", _two_names_or_topic, run_by),
     Step("named-operators", _two_names_or_topic, named_operators),
     Step("bracketed-operators", _two_names_or_topic, bracketed_operators),
+    Step("named-platforms", _two_names_or_topic, named_platforms),
     Step("platform-cities", _two_names_or_topic, platform_cities),
 )
 

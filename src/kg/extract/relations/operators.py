@@ -66,6 +66,20 @@ def bracketed_operators(sentence: Sentence, scope: Scope) -> Iterator[Relation]:
             yield Relation(operator.id, "operates", platform.id, sentence.evidence)
 
 
+def named_platforms(sentence: Sentence, scope: Scope) -> Iterator[Relation]:
+    """X有限公司…属P2P平台公司，平台名称为P / 该公司以P为平台: the company named last before the cue, else
+    the company the paragraph is about, runs the platform P."""
+    masked, _ = sentence.masked()
+    for m in cue("platform_named").finditer(masked):
+        platform = entity(sentence, m, 1 if m.group(1) else 2)
+        if platform.category not in LENDING + ("Product",) or platform.name.endswith(("公司", "银行")):
+            continue
+        companies = [e for e in named_in(sentence, masked[:m.start()]) if e.name.endswith("公司")]
+        operator = companies[-1] if companies else scope.topic
+        if operator is not None and operator.id != platform.id and operator.name.endswith("公司"):
+            yield Relation(operator.id, "operates", platform.id, sentence.evidence)
+
+
 def platform_cities(sentence: Sentence, scope: Scope) -> Iterator[Relation]:
     """成都P2P平台优车行: a platform introduced with its city is located there."""
     masked, _ = sentence.masked()
