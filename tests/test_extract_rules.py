@@ -154,6 +154,7 @@ def test_a_branch_is_located_where_its_name_says_and_belongs_to_its_parent(text,
     ("上海青禾网络科技有限公司属P2P平台公司，平台名称为青禾速贷。", ("上海青禾网络科技有限公司", "operates", "青禾速贷")),
     ("上海青禾网络科技有限公司是一家P2P公司，平台名称叫青禾理财，检查其平台上无项目。",
      ("上海青禾网络科技有限公司", "operates", "青禾理财")),
+    ("3、青禾普惠（深圳青禾普惠金融服务有限公司）涉嫌非法集资。", ("深圳青禾普惠金融服务有限公司", "operates", "青禾普惠")),
 ])
 def test_a_platform_named_by_its_company_is_run_by_it(text, triple):
     x, names = run(text)

@@ -47,6 +47,8 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("renamed", "该平台后改名为米袋网。", ("米袋网", "Lender")),
     ("platform-cues", "该公司以青禾速贷为平台从事放贷业务。", ("青禾速贷", "Lender")),
     ("platform-cues", "属P2P平台公司，平台名称为“青禾理财”。", ("青禾理财", "Lender")),
+    ("bracketed-brands", "3、青禾普惠（深圳青禾普惠金融服务有限公司）涉嫌非法集资。", ("青禾普惠", "Lender")),
+    ("bracketed-brands", "据悉，云帆金融（杭州云帆投资管理有限公司）已停业。", ("云帆金融", "Lender")),
     ("subsidiary-lists", "集团以国商信联、国商信达、国商互联等多个子公司形态存在。", ("国商信达", "Organization")),
     ("list-neighbours", "本周出现问题的平台分别为宜人贷、易利贷、农金宝互金。", ("农金宝互金", "Lender")),
     ("former-names", "网贷平台青禾贷(原青禾宝)发布公告。", ("青禾宝", "Lender")),
@@ -68,6 +70,8 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
     ("bank-branches", "青禾云帆投资管理有限公司子公司发布公告。"),
     ("platform-cues", "该公司以平台为掩护从事放贷业务。"),  # no name, only the word 平台
     ("platform-cues", "平台名称为借款协议。"),  # not a lending brand's shape
+    ("bracketed-brands", "该公司（深圳青禾科技有限公司）发布公告。"),  # a pronoun, no brand
+    ("bracketed-brands", "青禾传媒（青禾传媒投资集团股份有限公司）发布公告。"),  # a short name, not a lending brand
 ])
 def test_recognisers_leave_non_names_alone(recogniser, text):
     assert found_by(recogniser, text) == set()

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from kg.extract.names.authorities import find_associations, find_regulators
 from kg.extract.names.base import Context, Mention, Recogniser, known_names, place_names
 from kg.extract.names.cued import (
-    find_app_names, find_cued_platforms, find_listed_names, find_listed_subsidiaries, find_renamed_names,
+    find_app_names, find_bracketed_brands, find_cued_platforms, find_listed_names, find_listed_subsidiaries, find_renamed_names,
 )
 from kg.extract.names.legal import find_bank_branches, find_legal_names
 from kg.extract.names.markets import find_market_statements, find_markets
@@ -51,6 +51,7 @@ RECOGNISERS: tuple[Step, ...] = (
     Step("stock-codes", 9, find_listed_names),
     Step("renamed", 9, find_renamed_names),
     Step("platform-cues", 9, find_cued_platforms),  # 平台名称为X, 以X为平台
+    Step("bracketed-brands", 9, find_bracketed_brands),  # X（Y有限公司）
     Step("subsidiary-lists", 9, find_listed_subsidiaries),
     Step("list-neighbours", 9, find_list_neighbours),  # reads the overlap-resolved names so far
     Step("former-names", 9, find_former_names),

@@ -120,6 +120,25 @@ def find_cued_platforms(text: str, ctx: Context) -> Iterator[Mention]:
             yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
 
 
+def find_bracketed_brands(text: str, ctx: Context) -> Iterator[Mention]:
+    """正合普惠（深圳正合普惠金融服务有限公司）: a lending brand's name right before its company's legal
+    name in brackets is the platform that company runs (bracketed-operators relates the two)."""
+    known, taken = ctx.known, ctx.spans(excluding=CUED)
+    for company in (m for m in ctx.found if m.source == "legal-name"):
+        if company.start < 3 or text[company.start - 1] not in "（(" or text[company.end:company.end + 1] not in "）)":
+            continue
+        end = company.start - 1
+        run = end
+        while run > max(0, end - 8) and re.match(rf"[{CJK}A-Za-z0-9]", text[run - 1]):
+            run -= 1
+        start = name_start(text, run, end, (), longest=8)
+        if start is None:
+            continue
+        name = text[start:end]
+        if name not in known and APP_BRAND.match(name) and looks_like_brand(name) and not covered(start, end, taken):
+            yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
+
+
 def find_renamed_names(text: str, ctx: Context) -> Iterator[Mention]:
     """…后改名为米袋网: the new name of a renamed platform, when it has a lending brand's shape."""
     known, taken = ctx.known, ctx.spans(excluding=CUED)
