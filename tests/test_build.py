@@ -153,6 +153,37 @@ def test_an_optional_parameter_line_is_kept_only_when_bound():
     assert "#?" not in specialise(text, {"name"})
 
 
+@pytest.mark.parametrize(("line", "bound", "kept"), [
+    ("A  #? x", set(), False), ("A  #? x", {"x"}, True), ("A  #? x|y", {"y"}, True),
+    ("A  #! x", set(), True), ("A  #! x", {"x"}, False), ("A  #! x", {"y"}, True),
+    ("A  #! x #? y", {"y"}, True), ("A  #! x #? y", {"x", "y"}, False), ("A  #! x #? y", set(), False),
+])
+def test_a_line_can_be_kept_only_when_a_parameter_is_unbound_and_marks_combine(line, bound, kept):
+    from kg.query import specialise
+
+    assert specialise(line, bound) == ("A" if kept else "")
+
+
+@pytest.mark.parametrize("params", [{}, {"kind": "fact"}, {"kind": "mention"}, {"only": "curated"},
+                                    {"found_by": "rule"}, {"min_confidence": "0.9"}])
+def test_evidence_about_a_named_entity_is_the_corpus_wide_answer_narrowed_to_it(built_store, params):
+    """Two routes through one query (by index from the name; property by property for every entity)
+    give one answer."""
+    everything = run(built_store, "evidence", {"kind": params.get("kind", "mention"), **params}).dicts()
+    if "kind" not in params:  # unbound, the corpus-wide route lists facts only unless asked for mentions
+        everything += run(built_store, "evidence", {"kind": "fact", **params}).dicts()
+    for name in ("广州快手小额贷款有限公司", "快手"):
+        narrowed = run(built_store, "evidence", {"entity_name": name, **params}).dicts()
+        expected = [r for r in everything if str(r["entityName"]) == name]
+        assert sorted(map(str, narrowed)) == sorted(map(str, expected))
+        assert narrowed or params, name
+
+
+def test_an_entity_is_found_by_its_english_name_too(built_store):
+    by_zh = run(built_store, "evidence", {"entity_name": "快手"}).rows
+    assert by_zh and run(built_store, "evidence", {"entity_name": "Kuaishou"}).rows == by_zh
+
+
 @pytest.mark.parametrize("method", ["registry", "rule", "model"])
 def test_evidence_can_be_filtered_by_how_facts_were_found(built_store, method):
     everything = run(built_store, "evidence", {}).dicts()

@@ -23,7 +23,9 @@ from kg.errors import QueryError
 from kg.sparql_guard import check
 from kg.store import QueryResult, Store, Table
 
-PARAM_TYPES = ("string", "iri", "integer", "decimal", "date")
+# name: a label as written, in any language ("X"@zh, "X"@en or "X"), bound as the label itself so
+# that the store looks the entity up by its label instead of comparing every label with a filter
+PARAM_TYPES = ("string", "name", "iri", "integer", "decimal", "date")
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def resolve(query: str) -> CannedQuery:
     return _parse_header("query", query)
 
 
-def to_term(value: str, type_: str = "string") -> Node:
+def to_term(value: str, type_: str = "string") -> Node | tuple[Node, ...]:
     """A parameter value as an RDF term: <...> or http(s) IRIs, typed literals, else a string."""
     if type_ == "iri" or (value.startswith("<") and value.endswith(">")):
         value = value.strip("<>")
@@ -131,6 +133,8 @@ def to_term(value: str, type_: str = "string") -> Node:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise QueryError(f"{value!r} is not a date (YYYY-MM-DD)")
         return Literal(value, datatype=XSD.date)
+    if type_ == "name":
+        return Literal(value, lang="zh"), Literal(value, lang="en"), Literal(value)
     return Literal(value)
 
 
@@ -149,20 +153,24 @@ def bindings(query: CannedQuery, params: dict[str, str]) -> dict[str, Node]:
     return out
 
 
-_CONDITIONAL = re.compile(r"^(?P<line>.*?)\s*#\?\s*(?P<param>[A-Za-z_][A-Za-z0-9_]*(?:\|[A-Za-z_][A-Za-z0-9_]*)*)\s*$")
+_CONDITIONAL = re.compile(r"^(?P<line>.*?)\s*#(?P<mark>[?!])\s*(?P<param>[A-Za-z_][A-Za-z0-9_]*(?:\|[A-Za-z_][A-Za-z0-9_]*)*)\s*$")
 
 
 def specialise(text: str, bound: set[str]) -> str:
-    """Keep a line marked `#? name` only when parameter `name` is bound (`#? a|b`: when either is):
-    an optional filter then costs nothing when it is not asked for (no label scan), and a costly
-    part is read only when asked for. Lines are dropped, never written."""
+    """Keep a line marked `#? name` only when parameter `name` is bound (`#? a|b`: when either is),
+    and a line marked `#! name` only when it is not: an optional filter then costs nothing when it
+    is not asked for (no label scan), a costly part is read only when asked for, and a query can
+    take another route when a parameter narrows it (`#! a #? b`: a unbound and b bound). Lines are
+    dropped, never written."""
     out = []
     for line in text.splitlines():
-        m = _CONDITIONAL.match(line)
-        if m is None:
+        keep, m = True, _CONDITIONAL.match(line)
+        while m is not None:  # several marks on a line: all must hold
+            keep &= bool(bound & set(m.group("param").split("|"))) == (m.group("mark") == "?")
+            line = m.group("line")
+            m = _CONDITIONAL.match(line)
+        if keep:
             out.append(line)
-        elif bound & set(m.group("param").split("|")):
-            out.append(m.group("line"))
     return "\n".join(out)
 
 

@@ -12,6 +12,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from itertools import product
+
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -20,7 +22,7 @@ from kg.errors import QueryError, StoreError
 from kg.sparql_guard import TOKEN as _TOKEN
 from kg.sparql_json import XSD_STRING
 
-Bindings = Mapping[str, Node]
+Bindings = Mapping[str, "Node | tuple[Node, ...]"]  # a tuple: any one of these terms (a VALUES row each)
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,10 @@ def inject_values(sparql: str, bindings: Bindings | None) -> str:
     if not bindings:
         return sparql
     names = list(bindings)
-    terms = [term_n3(n, bindings[n]) for n in names]
-    block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }}\n"
+    choices = [[term_n3(n, t) for t in (bindings[n] if isinstance(bindings[n], tuple) else (bindings[n],))]
+               for n in names]
+    rows = " ".join(f"({' '.join(row)})" for row in product(*choices))
+    block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}\n"
     at = where_group_start(sparql)
     return sparql[:at] + block + sparql[at:]
 
