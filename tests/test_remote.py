@@ -88,7 +88,7 @@ def test_canned_queries_same_as_embedded(built):
     # the parameters do filter: some canned query returns fewer, non-empty rows with one
     series = canned_queries()["metric-series"]
     all_rows = remote.select(series.sparql()).rows
-    some = remote.select(series.sparql({"entity_name"}), {"entity_name": Literal("快手小贷")}).rows
+    some = remote.select(series.sparql({"entity_name"}), bind_params(series, {"entity_name": "快手小贷"})).rows
     assert 0 < len(some) < len(all_rows)
 
 
