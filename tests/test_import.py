@@ -150,6 +150,7 @@ def test_a_malformed_field_mapping_is_refused(pair):
 
 @needs_dev
 def test_a_folder_is_imported_recursively_with_its_pages_and_without_hidden_or_other_files(tmp_path):
+    """Other files: records in JSON, and the folder's own README and licence."""
     sources = eval_files(6)
     folder = tmp_path / "in"
     (folder / "a" / "b").mkdir(parents=True)
@@ -163,6 +164,8 @@ def test_a_folder_is_imported_recursively_with_its_pages_and_without_hidden_or_o
     (folder / "page.html").write_text(page, encoding="utf-8")
     (folder / ".hidden" / "skip.txt").write_bytes(sources[0].read_bytes())
     (folder / "notes.json").write_text("{}", encoding="utf-8")
+    (folder / "README.md").write_text("# 这些文章\n\n来自某某财经网站的存档，供研究使用。\n", encoding="utf-8")
+    (folder / "a" / "License.txt").write_text("本文件夹中的文章版权归原作者所有。\n", encoding="utf-8")
 
     report = import_articles([folder], tmp_path / "corpus")
 

@@ -71,12 +71,15 @@ def is_record_file(path: Path) -> bool:
 
 def article_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The files an import reads: files as given, folders as their article files (recursively,
-    by name, hidden ones left out). A missing path is kept, to be reported when read."""
+    by name; hidden ones and the folder's own documents such as README.md left out). A missing
+    path is kept, to be reported when read."""
+    documents = {name.lower() for name in article_cues()["folder_documents"]}
     out: list[Path] = []
     for given in map(Path, paths):
         if given.is_dir():
             out.extend(sorted(p for p in given.rglob("*")
                               if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
+                              and p.stem.lower() not in documents
                               and not any(part.startswith(".") for part in p.relative_to(given).parts)))
         else:
             out.append(given)

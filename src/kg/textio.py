@@ -518,7 +518,8 @@ def article_cues() -> dict[str, tuple[str, ...]]:
     except (OSError, yaml.YAMLError) as exc:
         raise KgError(f"{CUES_FILE}: cannot read: {exc}") from None
     keys = ("title_separators", "site_name_endings", "date_cues", "outlet_cues", "not_outlets",
-            "text_fields", "title_fields", "url_fields", "published_fields", "outlet_fields", "id_fields")
+            "text_fields", "title_fields", "url_fields", "published_fields", "outlet_fields", "id_fields",
+            "folder_documents")
     if not isinstance(raw, dict) or sorted(raw) != sorted(keys):
         raise KgError(f"{CUES_FILE}: expected exactly the keys {', '.join(keys)}")
     for key, value in raw.items():
