@@ -269,3 +269,16 @@ def test_local_processes_take_articles_as_they_go_and_keep_their_order():
     rest = list(outcomes)
     assert [a.id for a, _ in [first, *rest]] == [f"a{i}" for i in range(40)]
     assert not any(isinstance(x, Exception) for _, x in [first, *rest])
+
+
+@pytest.mark.parametrize("hostile", ['快手" } ; DROP ALL #', "快手\n} UNION { ?s ?p ?o", "快手\\", ""])
+def test_a_name_parameter_is_bound_in_every_language_never_pasted(built_store, hostile):
+    from kg.query import bindings, resolve
+    from kg.store import inject_values
+
+    query = resolve("evidence")
+    bound = bindings(query, {"entity_name": hostile})
+    assert [t.language for t in bound["entity_name"]] == ["zh", "en", None]
+    assert inject_values(query.sparql(bound), bound).count('VALUES (?entity_name)') == 1
+    assert run(built_store, "evidence", {"entity_name": hostile}).rows == ()
+    assert run(built_store, "evidence", {"entity_name": "快手"}).rows  # nothing was dropped

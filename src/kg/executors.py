@@ -54,6 +54,9 @@ class Serial:
             yield a, _attempt(a, self.models)
 
 
+AHEAD_PER_JOB = 4  # articles in flight per local process
+
+
 @dataclass(frozen=True)
 class Processes:
     """`jobs` local processes, results in input order; the pipeline loads once per process. Articles
@@ -70,7 +73,8 @@ class Processes:
         with ProcessPoolExecutor(max_workers=self.jobs) as pool:
             # a window of articles in flight, not the whole corpus: results wait for the writer
             # only that far ahead, so memory does not grow with the corpus
-            window = deque((a, pool.submit(extract_one, a, self.models)) for a in islice(todo, self.window()))
+            ahead = islice(todo, AHEAD_PER_JOB * self.jobs)
+            window = deque((a, pool.submit(extract_one, a, self.models)) for a in ahead)
             while window:
                 a, future = window.popleft()
                 window.extend((b, pool.submit(extract_one, b, self.models)) for b in islice(todo, 1))
@@ -78,9 +82,6 @@ class Processes:
                     yield a, future.result()
                 except Exception as exc:
                     yield a, exc
-
-    def window(self) -> int:
-        return 4 * self.jobs
 
 
 def local(jobs: int = 1, models: bool = True) -> Executor:

@@ -138,9 +138,9 @@ def to_term(value: str, type_: str = "string") -> Node | tuple[Node, ...]:
     return Literal(value)
 
 
-def bindings(query: CannedQuery, params: dict[str, str]) -> dict[str, Node]:
+def bindings(query: CannedQuery, params: dict[str, str]) -> dict[str, Node | tuple[Node, ...]]:
     declared = {p.name: p for p in query.params}
-    out: dict[str, Node] = {}
+    out: dict[str, Node | tuple[Node, ...]] = {}
     for name, value in params.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"bad parameter name {name!r}")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from rdflib import URIRef
 
 from kg.files import folder_lock, remove_leftovers, write_atomic
 from kg.iri import slug
@@ -375,19 +376,18 @@ def mention_evidence(store: Store, prefix: str = "../") -> dict[str, dict[str, A
     shown = {e: sorted(found)[:MAX_MENTIONS] for e, found in places.items()}
     texts = _sentence_texts(store, sorted({s for found in shown.values() for *_, s in found}))
     return {e: {"total": len(places[e]),
-                "items": _linked_evidence([evidence_item(*texts[s], aid, start) for aid, start, s in found], prefix)}
+                "items": _linked_evidence([evidence_item(*texts[s], aid, start) for aid, start, s in found
+                                           if s in texts], prefix)}
             for e, found in shown.items()}
 
 
 def _sentence_texts(store: Store, sentences: list[str], batch: int = 500) -> dict[str, tuple[str, str]]:
     """Sentence IRI → (its text, its article's title)."""
-    from rdflib import URIRef
-
     out: dict[str, tuple[str, str]] = {}
     for start in range(0, len(sentences), batch):
-        values = " ".join(URIRef(s).n3() for s in sentences[start:start + batch])
-        query = SENTENCE_TEXTS.replace("WHERE {", f"WHERE {{ VALUES ?s {{ {values} }}", 1)
-        out.update({str(s): (str(text), str(title)) for s, text, title in store.select(query).rows})
+        chosen = tuple(URIRef(s) for s in sentences[start:start + batch])  # bound as one VALUES row each
+        rows = store.select(SENTENCE_TEXTS, {"s": chosen}).rows
+        out.update({str(s): (str(text), str(title)) for s, text, title in rows})
     return out
 
 
@@ -434,7 +434,8 @@ def _plan(store: Store) -> Iterator[Page]:
         content = {"entity": {**attrs, "iri": node, "url": None}, "neighbourhood": near,
                    "facts": [{**f, "evidence": _linked_evidence([f["evidence"]], "../")[0]}
                              for f in facts.get(node, [])],
-                   "curated": _linked(curated.get(node, []), graph), "mentions": mentioned.get(node, {}).get("items", []),
+                   "curated": _linked(curated.get(node, []), graph),
+                   "mentions": mentioned.get(node, {}).get("items", []),
                    "mentions_total": mentioned.get(node, {}).get("total", 0),
                    "links": SUBPAGE_LINKS, "network_href": "../network.html"}
         inputs = _digest([code, {**content, "neighbourhood": nx.node_link_data(near, edges="edges")}])
