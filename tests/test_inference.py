@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kg import iri
@@ -177,3 +177,69 @@ def test_one_changed_graph_is_reasoned_over_alone_and_gives_the_same_closure(inf
     assert run.inferred == inferred_size(inferred_store)
     assert set(_inferred(inferred_store)) == whole
     assert str(BANK) in _lenders(inferred_store)
+
+
+# --- the rules one triple at a time (a made-up ontology: each row one construct) ----------------
+
+EX = "http://example.org/"
+_TINY = f"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix kg: <{KG}> . @prefix ex: <{EX}> .
+kg:Bank rdfs:subClassOf kg:Lender . kg:Lender rdfs:subClassOf kg:Organization . kg:Organization rdfs:subClassOf owl:Thing .
+kg:ownedBy rdfs:subPropertyOf kg:relatedTo . kg:ownedBy rdfs:subPropertyOf ex:foreignProperty .
+kg:licensedBy rdfs:domain kg:Lender ; rdfs:range kg:Regulator .
+kg:ownedBy owl:inverseOf kg:owns . kg:partnerOf a owl:SymmetricProperty .
+"""
+
+
+def _k(name: str) -> URIRef:
+    return URIRef(KG + name)
+
+
+A, B = URIRef(EX + "a"), URIRef(EX + "b")
+
+
+@pytest.mark.parametrize("given, implied", [
+    ([(A, RDF.type, _k("Bank"))], {(A, RDF.type, _k("Lender")), (A, RDF.type, _k("Organization"))}),  # chain, no owl:Thing
+    ([(A, _k("ownedBy"), B)], {(A, _k("relatedTo"), B), (B, _k("owns"), A)}),  # own super-property only; inverse
+    ([(B, _k("owns"), A)], {(A, _k("ownedBy"), B), (A, _k("relatedTo"), B)}),  # inverse read both ways, then chained
+    ([(A, _k("licensedBy"), B)], {(A, RDF.type, _k("Lender")), (A, RDF.type, _k("Organization")),
+                                  (B, RDF.type, _k("Regulator"))}),  # domain, range, and the domain's super-class
+    ([(A, _k("licensedBy"), Literal("x"))], {(A, RDF.type, _k("Lender")), (A, RDF.type, _k("Organization"))}),  # no range for a literal
+    ([(A, _k("partnerOf"), B)], {(B, _k("partnerOf"), A)}),  # symmetric
+    ([(A, RDF.type, _k("Bank")), (A, RDF.type, _k("Lender"))], {(A, RDF.type, _k("Organization"))}),  # stated: not repeated
+    ([(BNode("x"), RDF.type, _k("Bank")), (A, _k("ownedBy"), BNode("y"))], set()),  # nothing about or to a blank node
+])
+def test_what_a_graph_implies_by_itself(given, implied):
+    from kg.inference import Rules, close
+
+    rules = Rules.of(Graph().parse(data=_TINY, format="turtle"))
+    got, rounds = close(given, rules)
+    assert set(got) == implied
+    assert (rounds >= 2) == bool(implied)  # the last round saw nothing new
+
+
+def test_a_fresh_build_reasons_as_it_writes_and_equals_a_full_reasoning(tmp_path):
+    corpus = _corpus(tmp_path)
+    store = EmbeddedStore(tmp_path / "store")
+    build(corpus, store, infer=True)
+    as_built = {g: store.dump("nquads", g) for g in inferred_graphs(store)}
+    assert any(g.startswith(iri.INFERRED_GRAPH + "/article/") for g in as_built)
+    materialise(store)
+    assert {g: store.dump("nquads", g) for g in inferred_graphs(store)} == as_built
+    store.close()
+
+
+def test_an_article_rebuilt_without_inference_loses_its_stale_inferences_until_the_next_inferring_build(tmp_path):
+    from kg.inference import inferred_graph
+
+    corpus = _corpus(tmp_path)
+    store = EmbeddedStore(tmp_path / "store")
+    build(corpus, store, infer=True)
+    before = set(inferred_graphs(store))
+    graph = next(g for g in map(iri.article_graph, (f.stem for f in corpus.glob("*.md"))) if inferred_graph(g) in before)
+    build(corpus, store, infer=False, force=True)
+    assert inferred_graph(graph) not in inferred_graphs(store)  # no inference left over from the last version
+    report = build(corpus, store, infer=True)
+    assert report.built == [] and report.inferred
+    assert set(inferred_graphs(store)) == before  # the skipped articles without inferences reasoned over again
+    store.close()

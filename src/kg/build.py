@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from kg import describe, iri
@@ -20,6 +20,7 @@ from kg.corpus import iter_corpus, parse_corpus_file, remove_interrupted_writes
 from kg.curated import load_registry_graph
 from kg.errors import CorpusError, KgError
 from kg.executors import Executor, local
+from kg.inference import Rules, close, inferred_graph, materialise, rules_of
 from kg.model import Article
 from kg.registry import Registry, load_registry
 from kg.store import Store
@@ -104,6 +105,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
     if articles or doomed:
         describe.set_current(store, None)  # until the refresh below has run
 
+    rules = rules_of(store) if infer else None
     total = len(articles)
     for done, (article, result) in enumerate((executor or local(jobs)).extract(articles), start=1):
         if progress:
@@ -113,7 +115,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
             report.failed.append((article.id, f"extraction failed: {reason}"))
             continue
         try:
-            store.replace_graph(iri.article_graph(article.id), facts_to_graph(result, version))
+            _write_article(store, iri.article_graph(article.id), facts_to_graph(result, version), rules)
         except KgError as exc:
             report.failed.append((article.id, str(exc)))
             continue
@@ -129,11 +131,12 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
             store.drop_graph(graph)
             report.removed.append(article_id or graph)
 
-    if describe_all or articles or doomed:
+    entities_changed = bool(describe_all or articles or doomed)
+    if entities_changed:
         describe.refresh(store, None if describe_all else touched, registry)
         describe.set_current(store, registry)
     if infer:
-        report.inferred = _infer(store, report, everything=ontology_changed or describe_all)
+        report.inferred = _infer(store, report, everything=ontology_changed, entities_changed=entities_changed)
     report.totals = totals(store)
     return report
 
@@ -159,18 +162,24 @@ class _Reread:
                 self.failed.append((path, str(exc)))
 
 
-def _infer(store: Store, report: BuildReport, *, everything: bool) -> int | None:
-    """Reason over what changed (each graph's consequences are kept apart; see kg.inference);
-    None when nothing changed and the inferred graphs are there."""
-    from kg.inference import inferred_graphs, materialise
+def _write_article(store: Store, graph: str, triples: Graph, rules: Rules | None) -> None:
+    """An article's graph with what it implies (see kg.inference), in one transaction; the article
+    graph goes last, so a store that writes one graph at a time never records an article whose
+    inferences are missing. Without inference, stale inferences of the article's last version go."""
+    implied = close(triples, rules)[0] if rules else Graph()
+    store.replace_graphs({inferred_graph(graph): implied, graph: triples})
 
-    if everything or not inferred_graphs(store):
-        return materialise(store).inferred
-    changed = [iri.article_graph(a) for a in report.built]
-    if report.built or report.removed:
-        changed.append(iri.ENTITIES_GRAPH)
-    if report.curated:
-        changed.append(iri.REGISTRY_GRAPH)
+
+def _infer(store: Store, report: BuildReport, *, everything: bool, entities_changed: bool) -> int | None:
+    """Reason over what changed but was not reasoned over as it was written (the entity and registry
+    graphs; articles without inferences, built before without them): each graph's consequences are
+    kept apart (see kg.inference). Every graph when the ontology changed; None when nothing changed."""
+    if everything:
+        return materialise(store, reasoned={iri.article_graph(a) for a in report.built}).inferred
+    names = set(store.graph_names())
+    skipped = [g for g in map(iri.article_graph, report.skipped) if inferred_graph(g) not in names]
+    changed = skipped + ([iri.ENTITIES_GRAPH] if entities_changed else []) + (
+        [iri.REGISTRY_GRAPH] if report.curated else [])
     if not changed and not report.removed:
         return None
     return materialise(store, changed).inferred

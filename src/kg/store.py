@@ -7,6 +7,7 @@ union of all named graphs as their default graph, so canned queries need no GRAP
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -147,6 +148,17 @@ class EmbeddedStore(Store):
         # graph or the new one, never half of it.
         g = ox.NamedNode(graph)
         self.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{ntriples(triples)}\n}} }}")
+
+    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+        # one update request: one transaction (an article and what it implies, together)
+        parts = []
+        for name, triples in graphs.items():
+            g = ox.NamedNode(name)
+            parts.append(f"DROP SILENT GRAPH {g}")
+            if len(triples):
+                parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{ntriples(triples)}\n}} }}")
+        if parts:
+            self.update(" ;\n".join(parts))
 
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")

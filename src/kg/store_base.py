@@ -57,6 +57,16 @@ class Store(ABC):
     @abstractmethod
     def drop_graph(self, graph: str) -> None: ...
 
+    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+        """Replace several graphs (an empty one is dropped): in one transaction where the engine
+        allows, else one by one in the given order (then put last the graph whose presence says
+        the others are written)."""
+        for name, triples in graphs.items():
+            if len(triples):
+                self.replace_graph(name, triples)
+            else:
+                self.drop_graph(name)
+
     @abstractmethod
     def graph_names(self) -> list[str]: ...
 
