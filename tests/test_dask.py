@@ -81,7 +81,7 @@ def extracted_on(scheduler: str) -> Iterator[list[str]]:
 
 
 class CountingStore:
-    """A real store that counts its graph writes (the build's only way to write an article)."""
+    """A real store that counts its graph writes (the build's only ways to write an article)."""
 
     def __init__(self, store) -> None:
         self.store = store
@@ -90,6 +90,10 @@ class CountingStore:
     def replace_graph(self, graph: str, triples) -> None:
         self.writes[graph] += 1
         self.store.replace_graph(graph, triples)
+
+    def replace_graphs(self, graphs) -> None:  # an article is written with its inferences
+        self.writes.update(list(graphs))
+        self.store.replace_graphs(graphs)
 
     def __getattr__(self, name: str):
         return getattr(self.store, name)

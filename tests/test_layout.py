@@ -243,3 +243,20 @@ def test_the_registry_category_wins_over_what_articles_state():
     g = describe.merge(entity, [describe.Stated(entity, entry.name, frozenset({"Platform"}))] * 3, registry)
     types = {str(t).rsplit("#", 1)[1] for t in g.objects(URIRef(entity), RDF.type)}
     assert "Lender" in types and "Platform" not in types
+
+
+def test_a_one_article_build_rewrites_the_inferences_of_its_entities_as_a_full_refresh_would(tmp_path):
+    from kg.inference import inferred_graph, rules_of
+
+    corpus = _corpus(tmp_path, ids=DEV[:2])
+    with open_store(tmp_path / "store") as store:
+        build(corpus, store, infer=True)
+        article = corpus / f"{DEV[0]}.md"
+        article.write_text(article.read_text(encoding="utf-8") + "\n青松小额贷款有限公司是快手的子公司。\n", encoding="utf-8")
+        (corpus / f"{DEV[1]}.md").unlink()
+        build(corpus, store, infer=True)
+        graph = inferred_graph(iri.ENTITIES_GRAPH)
+        incremental = sorted(store.dump("nquads", graph).decode().splitlines())
+        describe.refresh(store, None, load_registry(), rules_of(store))
+        assert sorted(store.dump("nquads", graph).decode().splitlines()) == incremental
+    assert any("e-" in line and "Organization" in line for line in incremental)

@@ -20,7 +20,7 @@ from kg.corpus import iter_corpus, parse_corpus_file, remove_interrupted_writes
 from kg.curated import load_registry_graph
 from kg.errors import CorpusError, KgError
 from kg.executors import Executor, local
-from kg.inference import Rules, close, inferred_graph, materialise, rules_of
+from kg.inference import Rules, implied_by_graph, inferred_graph, inferred_size, materialise, rules_of
 from kg.model import Article
 from kg.registry import Registry, load_registry
 from kg.store import Store
@@ -131,12 +131,14 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
             store.drop_graph(graph)
             report.removed.append(article_id or graph)
 
-    entities_changed = bool(describe_all or articles or doomed)
-    if entities_changed:
-        describe.refresh(store, None if describe_all else touched, registry)
+    reasoned = _infer(store, report, everything=ontology_changed) if infer else False
+    # an entity's inferences read how every graph uses it: after the graphs' own inferences
+    all_entities = describe_all or (infer and (ontology_changed or not _has_entity_inferences(store)))
+    if all_entities or articles or doomed:
+        describe.refresh(store, None if all_entities else touched, registry, rules)
         describe.set_current(store, registry)
-    if infer:
-        report.inferred = _infer(store, report, everything=ontology_changed, entities_changed=entities_changed)
+        reasoned = infer
+    report.inferred = inferred_size(store) if reasoned else None
     report.totals = totals(store)
     return report
 
@@ -166,23 +168,28 @@ def _write_article(store: Store, graph: str, triples: Graph, rules: Rules | None
     """An article's graph with what it implies (see kg.inference), in one transaction; the article
     graph goes last, so a store that writes one graph at a time never records an article whose
     inferences are missing. Without inference, stale inferences of the article's last version go."""
-    implied = close(triples, rules)[0] if rules else Graph()
+    implied = implied_by_graph(triples, rules, article=True) if rules else Graph()
     store.replace_graphs({inferred_graph(graph): implied, graph: triples})
 
 
-def _infer(store: Store, report: BuildReport, *, everything: bool, entities_changed: bool) -> int | None:
-    """Reason over what changed but was not reasoned over as it was written (the entity and registry
-    graphs; articles without inferences, built before without them): each graph's consequences are
-    kept apart (see kg.inference). Every graph when the ontology changed; None when nothing changed."""
+def _infer(store: Store, report: BuildReport, *, everything: bool) -> bool:
+    """Reason over the graphs that changed but were not reasoned over as they were written (the
+    registry graph; articles built before without inference), and drop what removed articles implied;
+    every graph when the ontology changed (entities: see kg.describe). False when nothing changed."""
     if everything:
-        return materialise(store, reasoned={iri.article_graph(a) for a in report.built}).inferred
+        materialise(store, reasoned={iri.article_graph(a) for a in report.built})
+        return True
     names = set(store.graph_names())
-    skipped = [g for g in map(iri.article_graph, report.skipped) if inferred_graph(g) not in names]
-    changed = skipped + ([iri.ENTITIES_GRAPH] if entities_changed else []) + (
-        [iri.REGISTRY_GRAPH] if report.curated else [])
-    if not changed and not report.removed:
-        return None
-    return materialise(store, changed).inferred
+    changed = [g for g in map(iri.article_graph, report.skipped) if inferred_graph(g) not in names]
+    if report.curated:
+        changed.append(iri.REGISTRY_GRAPH)
+    if changed or report.removed:
+        materialise(store, changed)
+    return bool(changed or report.removed or report.built)
+
+
+def _has_entity_inferences(store: Store) -> bool:
+    return inferred_graph(iri.ENTITIES_GRAPH) in store.graph_names()
 
 
 def totals(store: Store) -> dict[str, int]:

@@ -7,7 +7,8 @@ merged here from every article's description and the registry. A query joining l
 and mentions then costs what its answer holds, not (articles naming the entity)^k copies.
 
 The build calls `refresh` with the entities whose articles changed (before and after), so one
-changed article rewrites the descriptions of its entities only, in one update per batch.
+changed article rewrites the descriptions of its entities only, in one update per batch; with
+inference, what is implied about those entities is rewritten with them (kg.inference).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rdflib.namespace import SKOS
 from kg import iri
 from kg.curated import curated_facts
 from kg.extract.names.declared import DOCUMENT_NUMBER
+from kg.inference import Rules, implied_for_entity, inferred_graph
 from kg.model import CATEGORIES
 from kg.registry import Registry, RegistryEntry
 from kg.store import Store, ntriples
@@ -165,11 +167,11 @@ def described_entities(store: Store) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def refresh(store: Store, entities: Iterable[str] | None, registry: Registry) -> int:
-    """Rewrite the entity graph's descriptions of these entities (None: of all); how many."""
+def refresh(store: Store, entities: Iterable[str] | None, registry: Registry, rules: Rules | None = None) -> int:
+    """Rewrite the entity graph's descriptions of these entities (None: of all), and with `rules`
+    what is implied about each (in the entity graph's inferred graph, entity by entity); how many."""
     curated = curated_entities(registry)
     todo = sorted(described_entities(store) | curated if entities is None else set(entities))
-    graph = URIRef(iri.ENTITIES_GRAPH).n3()
     for start in range(0, len(todo), BATCH):
         batch = todo[start:start + BATCH]
         stated = _read_stated(store, batch)
@@ -177,10 +179,31 @@ def refresh(store: Store, entities: Iterable[str] | None, registry: Registry) ->
         for e in batch:
             if stated.get(e) or e in curated:
                 merged += merge(e, stated.get(e, []), registry)
-        insert = f" ;\nINSERT DATA {{ GRAPH {graph} {{\n{ntriples(merged)}\n}} }}" if len(merged) else ""
-        store.update(f"DELETE {{ GRAPH {graph} {{ ?e ?p ?o }} }} WHERE {{ VALUES ?e {{ {_values(batch)} }} "
-                     f"GRAPH {graph} {{ ?e ?p ?o }} }}{insert}")
+        implied = _implied(store, batch, merged, rules) if rules else Graph()
+        store.update(" ;\n".join(_rewrite(graph, batch, triples) for graph, triples in (
+            (iri.ENTITIES_GRAPH, merged), (inferred_graph(iri.ENTITIES_GRAPH), implied))))
     return len(todo)
+
+
+def _rewrite(graph: str, entities: list[str], triples: Graph) -> str:
+    """The update that replaces what a graph says about these entities (as subjects) with `triples`."""
+    g = URIRef(graph).n3()
+    insert = f" ;\nINSERT DATA {{ GRAPH {g} {{\n{ntriples(triples)}\n}} }}" if len(triples) else ""
+    return f"DELETE {{ GRAPH {g} {{ ?e ?p ?o }} }} WHERE {{ VALUES ?e {{ {_values(entities)} }} GRAPH {g} {{ ?e ?p ?o }} }}{insert}"
+
+
+def _implied(store: Store, entities: list[str], descriptions: Graph, rules: Rules) -> Graph:
+    """What is implied about each entity (kg.inference.implied_for_entity), from its description and
+    the properties every graph uses from and to it (read once per batch, whatever the copies)."""
+    values = _values(entities)
+    uses: dict[str, set[tuple]] = defaultdict(set)
+    for outgoing, pattern in ((True, "?e ?p ?o"), (False, "?o ?p ?e")):
+        for e, p in store.select(f"SELECT DISTINCT ?e ?p WHERE {{ VALUES ?e {{ {values} }} {pattern} }}").rows:
+            uses[str(e)].add((p, outgoing))
+    implied = Graph()
+    for e in entities:
+        implied += implied_for_entity(URIRef(e), descriptions, uses.get(e, ()), rules)
+    return implied
 
 
 def entities_of(store: Store, graphs: list[str]) -> set[str]:
