@@ -27,6 +27,9 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("registry", "快手小贷获批。", ("快手小贷", "Lender")),
     ("persons", "董事长周鸿祎表示，将继续投入。", ("周鸿祎", "Person")),
     ("persons", "王青松表示，将继续投入。", ("王青松", "Person")),
+    ("persons", "平台实控人韩立峰出逃境外。", ("韩立峰", "Person")),  # a known word (出逃) ends the name
+    ("persons", "该公司由自然人邵岩全资控股。", ("邵岩", "Person")),
+    ("persons", "公司股东分别为邹远航（占比60%）、伍芳（占比40%）。", ("邹远航", "Person")),
     ("authorities", "安顺市地方金融监督管理局发文。", ("安顺市地方金融监督管理局", "Regulator")),
     ("authorities", "中国人民银行上海分行发布通知。", ("中国人民银行上海分行", "Regulator")),
     ("authorities", "青松银行被无锡银监分局罚款。", ("无锡银监分局", "Regulator")),
@@ -63,6 +66,8 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
 
 @pytest.mark.parametrize("recogniser, text", [
     ("legal-names", "泰国最大商业银行发布公告。"),  # a description, not a name
+    ("persons", "法人单位须依法登记。"),  # 单位 is a common word, not a given name
+    ("persons", "平台方和担保方由同一股东方实际控制。"),  # 股东方, not 股东 + a name
     ("apps", "用户可在官网和APP查看。"),
     ("stock-codes", "交易所交易票据(ETN)规模扩大。"),
     ("platforms", "该平台已经停止运营。"),
@@ -75,6 +80,15 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
 ])
 def test_recognisers_leave_non_names_alone(recogniser, text):
     assert found_by(recogniser, text) == set()
+
+
+@pytest.mark.parametrize("text, people", [
+    ("协会秘书长邱明向记者坦言。", {"邱明"}),  # 向 starts the next word
+    ("平台董事长韩立峰要求整改。", {"韩立峰"}),
+    ("创始人梁子轩自首后，平台清盘。", {"梁子轩"}),
+])
+def test_a_person_named_after_a_title_ends_where_the_next_word_starts(text, people):
+    assert {name for name, _ in found_by("persons", text)} == people
 
 
 def test_a_messaging_app_named_as_a_channel_is_left_alone():
