@@ -34,6 +34,14 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("authorities", "中国人民银行上海分行发布通知。", ("中国人民银行上海分行", "Regulator")),
     ("authorities", "青松银行被无锡银监分局罚款。", ("无锡银监分局", "Regulator")),
     ("authorities", "中国银保监会无锡监管分局开出罚单。", ("中国银保监会无锡监管分局", "Regulator")),
+    ("authorities", "苏州吴中公安分局已对平台立案。", ("苏州吴中公安分局", "Regulator")),  # a county after its city
+    ("authorities", "成都市武侯区公安分局刑拘了实控人。", ("成都市武侯区公安分局", "Regulator")),
+    ("authorities", "宁波市公安局高新区（梅墟）分局发布通报。", ("宁波市公安局高新区（梅墟）分局", "Regulator")),
+    ("authorities", "被南京市工商行政管理局鼓楼分局列入经营异常名录。", ("南京市工商行政管理局鼓楼分局", "Regulator")),
+    ("authorities", "广州市公安局扫黑办通报案情。", ("广州市公安局扫黑办", "Regulator")),
+    ("authorities", "温州中院作出裁定。", ("温州中院", "Regulator")),
+    ("authorities", "由洪山区地方金融工作局主办。", ("洪山区地方金融工作局", "Regulator")),
+    ("places", "公司注册地位于杭州市西湖区。", ("西湖区", "Place")),  # a county the registry does not know
     ("legal-names", "近日，深圳星河网络小额贷款有限公司获得批复。", ("深圳星河网络小额贷款有限公司", "Lender")),
     ("legal-names", "由杭州云帆科技有限公司作为签约主体。", ("杭州云帆科技有限公司", "Organization")),
     ("associations", "北京市互联网金融行业协会发布倡议。", ("北京市互联网金融行业协会", "Organization")),
@@ -66,6 +74,8 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
 
 @pytest.mark.parametrize("recogniser, text", [
     ("legal-names", "泰国最大商业银行发布公告。"),  # a description, not a name
+    ("places", "合作市场前景广阔。"),  # 合作市 glued to 场: a word, not the city
+    ("authorities", "该公司曾到税务局办理登记。"),  # a body with no place before it
     ("persons", "法人单位须依法登记。"),  # 单位 is a common word, not a given name
     ("persons", "平台方和担保方由同一股东方实际控制。"),  # 股东方, not 股东 + a name
     ("apps", "用户可在官网和APP查看。"),
