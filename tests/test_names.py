@@ -44,6 +44,9 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("places", "公司注册地位于杭州市西湖区。", ("西湖区", "Place")),  # a county the registry does not know
     ("legal-names", "近日，深圳星河网络小额贷款有限公司获得批复。", ("深圳星河网络小额贷款有限公司", "Lender")),
     ("legal-names", "由杭州云帆科技有限公司作为签约主体。", ("杭州云帆科技有限公司", "Organization")),
+    ("legal-names", "两人共同持股的杭州青禾投资中心。", ("杭州青禾投资中心", "Organization")),
+    ("legal-names", "股东为宁波云帆股权投资合伙企业（有限合伙），认缴出资。", ("宁波云帆股权投资合伙企业（有限合伙）", "Organization")),
+    ("legal-names", "获得苏州青禾创业投资公司投资。", ("苏州青禾创业投资公司", "Organization")),  # a bare 公司 after a city
     ("associations", "北京市互联网金融行业协会发布倡议。", ("北京市互联网金融行业协会", "Organization")),
     ("bank-branches", "资金存管于中信银行乌鲁木齐分行。", ("中信银行乌鲁木齐分行", "Lender")),
     ("bank-branches", "青禾云帆投资管理有限公司芜湖分公司被约谈。", ("青禾云帆投资管理有限公司芜湖分公司", "Organization")),
@@ -74,7 +77,10 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
 
 @pytest.mark.parametrize("recogniser, text", [
     ("legal-names", "泰国最大商业银行发布公告。"),  # a description, not a name
-    ("places", "合作市场前景广阔。"),  # 合作市 glued to 场: a word, not the city
+    ("places", "合作市场前景广阔。"),
+    ("legal-names", "另外1亿元来自一家杭州公司。"),  # a bare 公司: a city and no name
+    ("legal-names", "本来想把杭州青禾装进上市公司。"),
+    ("legal-names", "中国私募股权公司青松资本是主要投资者。"),  # the country is no city to start a name  # 合作市 glued to 场: a word, not the city
     ("authorities", "该公司曾到税务局办理登记。"),  # a body with no place before it
     ("persons", "法人单位须依法登记。"),  # 单位 is a common word, not a given name
     ("persons", "平台方和担保方由同一股东方实际控制。"),  # 股东方, not 股东 + a name

@@ -74,7 +74,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "brand_endings": WORDS, "product_endings": WORDS, "platform_endings": WORDS,
         "org_businesses": WORDS, "not_orgs": WORDS, "generic_before_platform": WORDS, "app_stops": WORDS,
         "listed_stops": WORDS, "product_kinds": WORDS, "market_segments": WORDS, "national_prefixes": WORDS,
-        "commissions": WORDS, "local_office_endings": WORDS, "local_bodies": WORDS, "sub_units": WORDS, "bank_branch_endings": WORDS,
+        "commissions": WORDS, "local_office_endings": WORDS, "local_bodies": WORDS, "sub_units": WORDS, "partnership_forms": WORDS, "bank_branch_endings": WORDS,
         "company_branch_endings": WORDS,
     },
     "places.yaml": {"cities": _CITY, "counties": _COUNTY},
