@@ -126,10 +126,15 @@ def test_relation_cues(text, expected):
     assert expected in got
 
 
-def test_a_company_named_after_a_place_the_article_mentions_is_located_there():
-    x, names = run("广州是重镇。广州青松小额贷款有限公司成立。")
-    assert ("广州青松小额贷款有限公司", "locatedIn", "广州") in {
-        (names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+@pytest.mark.parametrize("text, triple", [
+    ("广州是重镇。广州青松小额贷款有限公司成立。", ("广州青松小额贷款有限公司", "locatedIn", "广州")),
+    ("杭州是重镇。股东包括杭州青禾投资中心。", ("杭州青禾投资中心", "locatedIn", "杭州")),  # a partnership's legal form
+    ("宁波是重镇。股东包括宁波云帆股权投资合伙企业（有限合伙）。",
+     ("宁波云帆股权投资合伙企业（有限合伙）", "locatedIn", "宁波")),
+])
+def test_a_company_named_after_a_place_the_article_mentions_is_located_there(text, triple):
+    x, names = run(text)
+    assert triple in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
 
 
 @pytest.mark.parametrize("text, present, absent", [

@@ -27,12 +27,26 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("registry", "快手小贷获批。", ("快手小贷", "Lender")),
     ("persons", "董事长周鸿祎表示，将继续投入。", ("周鸿祎", "Person")),
     ("persons", "王青松表示，将继续投入。", ("王青松", "Person")),
+    ("persons", "平台实控人韩立峰出逃境外。", ("韩立峰", "Person")),  # a known word (出逃) ends the name
+    ("persons", "该公司由自然人邵岩全资控股。", ("邵岩", "Person")),
+    ("persons", "公司股东分别为邹远航（占比60%）、伍芳（占比40%）。", ("邹远航", "Person")),
     ("authorities", "安顺市地方金融监督管理局发文。", ("安顺市地方金融监督管理局", "Regulator")),
     ("authorities", "中国人民银行上海分行发布通知。", ("中国人民银行上海分行", "Regulator")),
     ("authorities", "青松银行被无锡银监分局罚款。", ("无锡银监分局", "Regulator")),
     ("authorities", "中国银保监会无锡监管分局开出罚单。", ("中国银保监会无锡监管分局", "Regulator")),
+    ("authorities", "苏州吴中公安分局已对平台立案。", ("苏州吴中公安分局", "Regulator")),  # a county after its city
+    ("authorities", "成都市武侯区公安分局刑拘了实控人。", ("成都市武侯区公安分局", "Regulator")),
+    ("authorities", "宁波市公安局高新区（梅墟）分局发布通报。", ("宁波市公安局高新区（梅墟）分局", "Regulator")),
+    ("authorities", "被南京市工商行政管理局鼓楼分局列入经营异常名录。", ("南京市工商行政管理局鼓楼分局", "Regulator")),
+    ("authorities", "广州市公安局扫黑办通报案情。", ("广州市公安局扫黑办", "Regulator")),
+    ("authorities", "温州中院作出裁定。", ("温州中院", "Regulator")),
+    ("authorities", "由洪山区地方金融工作局主办。", ("洪山区地方金融工作局", "Regulator")),
+    ("places", "公司注册地位于杭州市西湖区。", ("西湖区", "Place")),  # a county the registry does not know
     ("legal-names", "近日，深圳星河网络小额贷款有限公司获得批复。", ("深圳星河网络小额贷款有限公司", "Lender")),
     ("legal-names", "由杭州云帆科技有限公司作为签约主体。", ("杭州云帆科技有限公司", "Organization")),
+    ("legal-names", "两人共同持股的杭州青禾投资中心。", ("杭州青禾投资中心", "Organization")),
+    ("legal-names", "股东为宁波云帆股权投资合伙企业（有限合伙），认缴出资。", ("宁波云帆股权投资合伙企业（有限合伙）", "Organization")),
+    ("legal-names", "获得苏州青禾创业投资公司投资。", ("苏州青禾创业投资公司", "Organization")),  # a bare 公司 after a city
     ("associations", "北京市互联网金融行业协会发布倡议。", ("北京市互联网金融行业协会", "Organization")),
     ("bank-branches", "资金存管于中信银行乌鲁木齐分行。", ("中信银行乌鲁木齐分行", "Lender")),
     ("bank-branches", "青禾云帆投资管理有限公司芜湖分公司被约谈。", ("青禾云帆投资管理有限公司芜湖分公司", "Organization")),
@@ -63,6 +77,13 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
 
 @pytest.mark.parametrize("recogniser, text", [
     ("legal-names", "泰国最大商业银行发布公告。"),  # a description, not a name
+    ("places", "合作市场前景广阔。"),
+    ("legal-names", "另外1亿元来自一家杭州公司。"),  # a bare 公司: a city and no name
+    ("legal-names", "本来想把杭州青禾装进上市公司。"),
+    ("legal-names", "中国私募股权公司青松资本是主要投资者。"),  # the country is no city to start a name  # 合作市 glued to 场: a word, not the city
+    ("authorities", "该公司曾到税务局办理登记。"),  # a body with no place before it
+    ("persons", "法人单位须依法登记。"),  # 单位 is a common word, not a given name
+    ("persons", "平台方和担保方由同一股东方实际控制。"),  # 股东方, not 股东 + a name
     ("apps", "用户可在官网和APP查看。"),
     ("stock-codes", "交易所交易票据(ETN)规模扩大。"),
     ("platforms", "该平台已经停止运营。"),
@@ -75,6 +96,15 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
 ])
 def test_recognisers_leave_non_names_alone(recogniser, text):
     assert found_by(recogniser, text) == set()
+
+
+@pytest.mark.parametrize("text, people", [
+    ("协会秘书长邱明向记者坦言。", {"邱明"}),  # 向 starts the next word
+    ("平台董事长韩立峰要求整改。", {"韩立峰"}),
+    ("创始人梁子轩自首后，平台清盘。", {"梁子轩"}),
+])
+def test_a_person_named_after_a_title_ends_where_the_next_word_starts(text, people):
+    assert {name for name, _ in found_by("persons", text)} == people
 
 
 def test_a_messaging_app_named_as_a_channel_is_left_alone():

@@ -19,22 +19,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from train.texts import ROOT, SHARED, gold_files, load_gold
+from train.texts import ROOT, SHARED, gold_article, gold_files, load_gold
 
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def extractions(paths: list[Path], use_models: bool):
     from kg import nlp
-    from kg.corpus import load_article
     from kg.extract import trained
 
     trained.thresholds = lambda: {"relation": 0.0}  # every admissible class; filtered below
     out = {}
     for path in paths:
         gold = load_gold(path)
-        text_file = (path.parent / gold["article"]["text_file"]).resolve()
-        out[gold["article"]["id"]] = nlp.extract_article(load_article(text_file), models=use_models)
+        out[gold["article"]["id"]] = nlp.extract_article(gold_article(path, gold), models=use_models)
     return out
 
 

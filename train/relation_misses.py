@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from train.texts import SHARED, gold_files, load_gold
+from train.texts import SHARED, gold_article, gold_files, load_gold
 
 CAUSE_ORDER = ("d-other-predicate", "d-reversed", "c-below-threshold", "c-other-class-won", "c-kinds-inadmissible",
                "b-same-sentence", "b-apart", "a-one-missing", "a-both-missing")
@@ -50,7 +50,6 @@ def extract_with_pairs(path: Path):
     """The extraction of a gold file's article (every model relation kept, threshold 0) and every
     pair the classifier scored, as (subject id, object id, first label, second label, cats)."""
     from kg import nlp
-    from kg.corpus import load_article
     from kg.extract import trained
 
     pairs: list[tuple[str, str, str, str, dict]] = []
@@ -64,8 +63,7 @@ def extract_with_pairs(path: Path):
     trained.scored_pairs, trained.thresholds = recording, lambda: {"relation": 0.0}
     try:
         gold = load_gold(path)
-        text_file = (path.parent / gold["article"]["text_file"]).resolve()
-        return nlp.extract_article(load_article(text_file), models=True), pairs
+        return nlp.extract_article(gold_article(path, gold), models=True), pairs
     finally:
         trained.scored_pairs = original
 

@@ -46,3 +46,16 @@ def gold_files(split: str) -> list[Path]:
 
 def load_gold(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def gold_article(path: Path, gold: dict):
+    """The article a gold file annotates: its text_file (corpus-dev), or, for a FinNSP record
+    (text_file null), the record's text as training reads it, so every split can be scored."""
+    from kg.corpus import load_article
+    from kg.model import Article
+
+    text_file = gold["article"].get("text_file")
+    if text_file:
+        return load_article((path.parent / text_file).resolve())
+    article_id = gold["article"]["id"]
+    return Article(id=article_id, title=gold["article"].get("title") or article_id, text=article_text(article_id))

@@ -44,6 +44,8 @@ _RELATION_RULE = Table({"predicate": "str", "pattern": PATTERN, "subject": "int"
                        optional=("subject_categories", "object_categories"))
 _METRIC_CUE = Table({"cue": PATTERN, "metric": "str", "kinds": WORDS})
 _LIST_RULE = Table({"pattern": PATTERN, "predicate": "str", "party": "str"})
+_CITY = Table({"name": "str", "short": "str", "province": "str"})
+_COUNTY = Table({"name": "str", "short": "str", "city": "str"})
 
 # file → key → kind; a key not declared here is an error, and so is a declared key left out
 SCHEMA: dict[str, dict[str, Any]] = {
@@ -72,9 +74,10 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "brand_endings": WORDS, "product_endings": WORDS, "platform_endings": WORDS,
         "org_businesses": WORDS, "not_orgs": WORDS, "generic_before_platform": WORDS, "app_stops": WORDS,
         "listed_stops": WORDS, "product_kinds": WORDS, "market_segments": WORDS, "national_prefixes": WORDS,
-        "commissions": WORDS, "local_office_endings": WORDS, "bank_branch_endings": WORDS,
+        "commissions": WORDS, "local_office_endings": WORDS, "local_bodies": WORDS, "sub_units": WORDS, "partnership_forms": WORDS, "bank_branch_endings": WORDS,
         "company_branch_endings": WORDS,
     },
+    "places.yaml": {"cities": _CITY, "counties": _COUNTY},
     "persons.yaml": {
         "surnames": WORDS, "compound_surnames": WORDS, "titles": WORDS, "after_name": WORDS,
         "speech_cues": WORDS, "not_name_end": WORDS,

@@ -23,6 +23,7 @@ from kg.extract.names.model import find_model_names
 from kg.extract.names.organisations import find_short_org_names
 from kg.extract.names.overlaps import resolve_overlaps
 from kg.extract.names.persons import find_persons
+from kg.extract.names.places import find_gazetteer_places
 from kg.extract.names.platforms import find_former_names, find_list_neighbours, find_platform_names
 from kg.extract.names.products import find_product_lists
 from kg.extract.names.registry import find_registry_names
@@ -40,6 +41,7 @@ class Step(NamedTuple):
 RECOGNISERS: tuple[Step, ...] = (
     Step("registry", 2, find_registry_names),
     Step("persons", 3, find_persons),
+    Step("places", 4, find_gazetteer_places),  # cities and counties the registry does not know
     Step("authorities", 9, find_regulators),
     Step("legal-names", 9, find_legal_names),  # after persons and authorities: it stops at them
     Step("associations", 9, find_associations),

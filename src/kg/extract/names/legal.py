@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kg.extract.lexicon import words
+from kg.extract.lexicon import alternation, words
 from kg.extract.names.base import (
     CJK, LEFT_STOPS, NAME_START_OK, STOPS_BY_LAST, Context, Mention, is_place_run, place_regex, word_tags,
 )
@@ -15,6 +15,9 @@ _NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9（）()·]")
 
 _COMPANY_SUFFIX = re.compile(
     r"(?:（集团）|\(集团\))?(?:股份)?有限(?:责任)?公司|(?P<bank>银行)(?:股份有限公司)?|(?:集团)?股份公司"
+    # 上海千竺投资中心, 宁波…股权投资合伙企业（有限合伙）: partnerships and investment centres
+    rf"|{alternation(words('names', 'partnership_forms'))}(?:（有限合伙）|\(有限合伙\))?"
+    r"|(?<![子母分总])(?<!上市)(?P<bare>公司)"  # 上海科技投资公司: a bare 公司 only after a city (below)
 )
 
 _MAX_NAME = 32
@@ -105,12 +108,23 @@ def find_legal_names(text: str, ctx: Context) -> Iterator[Mention]:
             # a bare …银行 is a name only when it starts at a place: 上海银行, 浙江泰隆商业银行
             if not (any(brand.startswith(p) for p in places) or _ADMIN_START.match(brand)):
                 continue
+        if m.group("bare") and not _starts_at_city(brand, places):
+            continue
         start = _after_open_bracket(text, start, m.start())
         name = text[start:m.end()]
         if len(name) - len(m.group(0)) < 2 or _DESCRIPTION.search(name[: len(name) - len(m.group(0))]):
             continue  # 泰国最大商业银行: a description, not a name
         category, kind = classify_company(name)
         yield Mention(start, m.end(), name, category, kind, None, "legal-name")
+
+
+def _starts_at_city(brand: str, places: set[str]) -> bool:
+    """上海科技投资公司, not 上海公司 nor 中国私募股权公司: a place that is not the country, then two
+    characters or more of a name."""
+    return any(brand.startswith(p) and len(brand) - len(p) >= 2 for p in places if p not in _NATIONAL)
+
+
+_NATIONAL = set(words("names", "national_prefixes"))
 
 
 def _branch(endings: tuple[str, ...]) -> re.Pattern[str]:

@@ -15,11 +15,22 @@ COMPOUND_SURNAMES = words("persons", "compound_surnames")
 _PERSON_TITLE = alternation(words("persons", "titles"))
 # a name ends before one of the words, a digit, punctuation, a space or the end of the text
 _AFTER_NAME = re.compile(alternation(words("persons", "after_name"))[:-1] + r"|\d|、|，|,|。|：|:|；|（|\(|）|\)|“|”|\s|$)")
-_TITLE_THEN_NAME = re.compile(_PERSON_TITLE + r"(?:为|是)?[：:，、\s]?")
+_TITLE_THEN_NAME = re.compile(_PERSON_TITLE + r"(?:分别)?(?:为|是)?[：:，、\s]?")
 _NAME_THEN_CUE = re.compile(alternation(words("persons", "speech_cues")))
 
-def _name_at(text: str, i: int) -> int | None:
-    """End of a person name starting at i (surname + 1–2 characters), judged by what follows."""
+def _word_follows(text: str, start: int, end: int) -> bool:
+    """After a title, a name may end where a word jieba knows starts (实控人张文斌出逃, 何斌全资控股)
+    when neither of its ends makes a word with the character beside it (股东方实际: 东方 is a word;
+    a given name is no dictionary word)."""
+    tags = word_tags()
+    after = tags.get(text[end:end + 2])
+    return after is not None and not after.startswith("nr") and text[end - 1:end + 1] not in tags \
+        and (start == 0 or text[start - 1:start + 1] not in tags)
+
+
+def _name_at(text: str, i: int, titled: bool = False) -> int | None:
+    """End of a person name starting at i (surname + 1–2 characters), judged by what follows;
+    `titled`: a title stands before it, so a known word after it also ends it."""
     surname = 2 if text[i:i + 2] in COMPOUND_SURNAMES else 1 if text[i:i + 1] in SURNAMES else 0
     if not surname:
         return None
@@ -38,7 +49,8 @@ def _name_at(text: str, i: int) -> int | None:
         if len(name) == 3 and name[2] in _NOT_NAME_END:
             end -= 1  # 李宁忙…, 金伟又…: the third character starts the next word
             name = name[:2]
-        if _AFTER_NAME.match(text, end) or given == 2 and len(name) == 2:
+        if _AFTER_NAME.match(text, end) or given == 2 and len(name) == 2 or titled and _word_follows(text, i, end) \
+                and tags.get(name[:2], "nr").startswith("nr"):  # 法人单位: a common word, no name
             ends.append((end, tag))
     if len(ends) == 2 and ends[1][1] and ends[1][1].startswith("nr") and ends[0][1] is None:
         return ends[1][0]  # 李宁 (a known name) rather than 李宁忙
@@ -56,7 +68,7 @@ def find_persons(text: str, ctx: Context) -> Iterator[Mention]:
     for m in _TITLE_THEN_NAME.finditer(text):
         i = m.end()
         while i < len(text):
-            end = _name_at(text, i)
+            end = _name_at(text, i, titled=True)
             if end is None or i in seen:
                 break
             seen.add(i)

@@ -21,7 +21,7 @@ def name_relations(entities: Iterable[Entity], first_evidence: dict[str, Evidenc
             continue
         if e.category in COMPANY and branch_of(e.name) is not None:
             yield from branch_relations(e, entities, places, evidence)
-        elif e.category in COMPANY and e.name[-2:] in ("公司", "银行"):
+        elif e.category in COMPANY and e.name.endswith(_LEGAL_ENDINGS):
             for place in places:
                 if place.name in _COUNTRIES:
                     continue  # 中国中信有限公司: a national prefix says nothing about where it is based
@@ -38,6 +38,8 @@ def name_relations(entities: Iterable[Entity], first_evidence: dict[str, Evidenc
 
 
 _COUNTRIES = {"中国", "中华人民共和国"}
+# a legal name, whose leading place is where it is registered (上海千竺投资中心, …合伙企业（有限合伙）)
+_LEGAL_ENDINGS = ("公司", "银行", "有限合伙）", "有限合伙)", *words("names", "partnership_forms"))
 COMPANY = ("Lender", "Organization", "Platform")
 _ADMIN_UNITS = "省市县区"
 
