@@ -231,7 +231,7 @@ def extract_sources(corpus: Path, cache_file: Path, jobs: int) -> float:
 
 
 def measure_replayed(source: Path, factors: list[int], work: Path, jobs: int,
-                     reuse: bool = False) -> list[dict[str, object]]:
+                     reuse: bool = False, keep: bool = False) -> list[dict[str, object]]:
     """Everything but extraction at factor × the source corpus, timed the same way at each size.
     `reuse`: the extractions of an earlier run in `work` are replayed again (before/after runs of
     the same code path need not pay for extraction twice); its cost per article is then unknown (0)."""
@@ -268,7 +268,8 @@ def measure_replayed(source: Path, factors: list[int], work: Path, jobs: int,
             row[key] = round(row[key], 1)
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-        shutil.rmtree(base, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)
     return rows
 
 
@@ -286,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --replay: replay the extractions kept in --work by an earlier run")
     args = parser.parse_args(argv)
     if args.replay:
-        rows = measure_replayed(args.replay, args.factors, args.work, args.jobs, args.reuse)
+        rows = measure_replayed(args.replay, args.factors, args.work, args.jobs, args.reuse, args.keep)
         (args.work / "replayed.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
         return 0
     rows = []
