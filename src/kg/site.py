@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -283,26 +283,23 @@ MENTION_PLACES = _SOURCE_PREFIXES + """SELECT DISTINCT ?e ?s ?aid ?start WHERE {
 SENTENCE_TEXTS = _SOURCE_PREFIXES + """SELECT ?s ?text ?title WHERE {
   ?s kg:text ?text ; kg:inArticle ?a . ?a dcterms:title ?title }"""
 MAX_MENTIONS = 20  # sentences listed on an entity's page; the page counts the rest
-# every extracted fact with the sentence it was read from (curated ones have no sentence)
-_RELATION_FACTS = """{
-    ?x a kg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . BIND("relation" AS ?kind)
-  } UNION """
-_DATED_FACTS = """{
-    ?x a kg:Observation ; kg:observedEntity ?s ; kg:metric ?p ; kg:value ?value ; kg:unit ?unit ; kg:period ?period .
-    BIND("observation" AS ?kind)
-  } UNION {
-    VALUES ?p { %s }
-    ?x a ?p ; kg:eventSubject ?s . BIND("event" AS ?kind)
-    OPTIONAL { ?x kg:eventObject ?o } OPTIONAL { ?x kg:valueBefore ?before }
-    OPTIONAL { ?x kg:valueAfter|kg:amount ?value }
-    OPTIONAL { ?x time:hasTime ?t . BIND(STRAFTER(STR(?t), "/period/") AS ?period) }
-  }
-  ?x prov:wasDerivedFrom ?sent . ?sent kg:inArticle ?a ; kg:startOffset ?start ; kg:text ?text .
-}""" % " ".join(f"kg:{t}" for t in EVENT_TYPES)
-_FACT_SELECT = _SOURCE_PREFIXES + "SELECT ?a ?start ?text ?kind ?s ?p ?o ?value ?before ?unit ?period WHERE {\n  "
-SOURCE_FACTS = _FACT_SELECT + _RELATION_FACTS + _DATED_FACTS
-# the timeline's rows: observations and events of the whole corpus (relations have no date)
-TIMELINE_FACTS = _FACT_SELECT + _DATED_FACTS
+# every extracted fact with the sentence it was read from (curated ones have no sentence), one
+# query per kind, each starting from the article: bound to a few articles, a query that starts from
+# the facts (or unions the kinds) still walks every fact of the corpus
+_FACT_SELECT = _SOURCE_PREFIXES + """SELECT ?a ?start ?text ?kind ?s ?p ?o ?value ?before ?unit ?period WHERE {
+  ?sent kg:inArticle ?a ; kg:startOffset ?start ; kg:text ?text . ?x prov:wasDerivedFrom ?sent .
+  """
+RELATION_FACTS = _FACT_SELECT + """?x a kg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  BIND("relation" AS ?kind) }"""
+OBSERVATION_FACTS = _FACT_SELECT + """?x a kg:Observation ; kg:observedEntity ?s ; kg:metric ?p ; kg:value ?value ;
+     kg:unit ?unit ; kg:period ?period . BIND("observation" AS ?kind) }"""
+EVENT_FACTS = _FACT_SELECT + """?x kg:eventSubject ?s ; a ?p . VALUES ?p { %s } BIND("event" AS ?kind)
+  OPTIONAL { ?x kg:eventObject ?o } OPTIONAL { ?x kg:valueBefore ?before }
+  OPTIONAL { ?x kg:valueAfter|kg:amount ?value }
+  OPTIONAL { ?x time:hasTime ?t . BIND(STRAFTER(STR(?t), "/period/") AS ?period) } }""" % " ".join(
+    f"kg:{t}" for t in EVENT_TYPES)
+SOURCE_FACTS = (RELATION_FACTS, OBSERVATION_FACTS, EVENT_FACTS)  # an article page's facts
+TIMELINE_FACTS = (OBSERVATION_FACTS, EVENT_FACTS)  # the timeline's, of the whole corpus (relations have no date)
 TERM_LABELS = _SOURCE_PREFIXES + """SELECT ?t ?zh ?en WHERE {
   ?t rdfs:label ?zh . FILTER(LANG(?zh) = "zh" && STRSTARTS(STR(?t), STR(kg:)))
   OPTIONAL { ?t rdfs:label ?en . FILTER(LANG(?en) = "en") } }"""
@@ -371,7 +368,7 @@ class _Sources:
                 sentences[str(a)].append({"start": int(begin), "end": int(end)})
             for a, begin, end, e in self.store.select(MENTIONS, bound).rows:
                 mentions[str(a)].append({"start": int(begin), "end": int(end), "entity": str(e)})
-            for a, row in _fact_rows(self.store.select(SOURCE_FACTS, bound).rows):
+            for a, row in _fact_rows(r for q in SOURCE_FACTS for r in self.store.select(q, bound).rows):
                 facts[a].append(row)
         self.read += len(articles)
         return {a: (self.article_content(a, texts.get(a), sentences[a], mentions[a], facts[a], links),
@@ -398,7 +395,7 @@ class _Sources:
     def timeline(self) -> tuple[list[dict[str, Any]], int]:
         """Events and figures that have a date, in date order; and how many have none."""
         rows, undated = [], 0
-        for a, f in _fact_rows(self.store.select(TIMELINE_FACTS).rows):
+        for a, f in _fact_rows(r for q in TIMELINE_FACTS for r in self.store.select(q).rows):
             r = self.articles.get(a)
             if r is None:
                 continue
@@ -415,7 +412,7 @@ class _Sources:
         return rows, undated
 
 
-def _fact_rows(rows: list[tuple[Any, ...]]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _fact_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(article IRI, fact) per row of SOURCE_FACTS or TIMELINE_FACTS; a triple held in two graphs
     comes back twice from the union default graph, and once here."""
     seen: set[tuple[Any, ...]] = set()
