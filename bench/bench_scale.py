@@ -230,11 +230,14 @@ def extract_sources(corpus: Path, cache_file: Path, jobs: int) -> float:
     return time.perf_counter() - t0
 
 
-def measure_replayed(source: Path, factors: list[int], work: Path, jobs: int) -> list[dict[str, object]]:
-    """Everything but extraction at factor × the source corpus, timed the same way at each size."""
+def measure_replayed(source: Path, factors: list[int], work: Path, jobs: int,
+                     reuse: bool = False, keep: bool = False) -> list[dict[str, object]]:
+    """Everything but extraction at factor × the source corpus, timed the same way at each size.
+    `reuse`: the extractions of an earlier run in `work` are replayed again (before/after runs of
+    the same code path need not pay for extraction twice); its cost per article is then unknown (0)."""
     cache = work / "extractions.pickle"
     work.mkdir(parents=True, exist_ok=True)
-    seconds = extract_sources(source, cache, jobs)
+    seconds = 0.0 if reuse and cache.exists() else extract_sources(source, cache, jobs)
     sources = len(list(source.glob("*.md")))
     rows = []
     for factor in factors:
@@ -265,7 +268,8 @@ def measure_replayed(source: Path, factors: list[int], work: Path, jobs: int) ->
             row[key] = round(row[key], 1)
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-        shutil.rmtree(base, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)
     return rows
 
 
@@ -279,9 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replay", type=Path, metavar="CORPUS",
                         help="extract this corpus once, then build --factors copies of it with those facts")
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 5, 50])
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --replay: replay the extractions kept in --work by an earlier run")
     args = parser.parse_args(argv)
     if args.replay:
-        rows = measure_replayed(args.replay, args.factors, args.work, args.jobs)
+        rows = measure_replayed(args.replay, args.factors, args.work, args.jobs, args.reuse, args.keep)
         (args.work / "replayed.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
         return 0
     rows = []

@@ -214,9 +214,18 @@ def attach_dates(store: Store, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def neighbourhood(graph: nx.MultiDiGraph, node: str, hops: int = 2) -> nx.MultiDiGraph:
-    """The entity and everything within `hops` relations of it, in either direction."""
-    near = nx.ego_graph(graph.to_undirected(as_view=True), node, radius=hops)
-    return graph.subgraph(near.nodes).copy()
+    """The entity and everything within `hops` relations of it, in either direction; nodes in IRI
+    order, edges in the graph's order. (A networkx subgraph of a few nodes iterates the set of them,
+    in an order that changed with each process's string hashing: so did the digest of every entity
+    page, which was redrawn on every run.)"""
+    keep = set(nx.ego_graph(graph.to_undirected(as_view=True), node, radius=hops).nodes)
+    near = nx.MultiDiGraph()
+    near.graph.update(graph.graph)
+    ordered = sorted(keep)
+    near.add_nodes_from((n, dict(graph.nodes[n])) for n in ordered)
+    near.add_edges_from((u, v, k, dict(attrs)) for u in ordered for v, keyed in graph.adj[u].items() if v in keep
+                        for k, attrs in keyed.items())
+    return near
 
 
 def graph_from_result(store: Store, result: Table | Graph | bool) -> nx.MultiDiGraph:

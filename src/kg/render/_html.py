@@ -142,8 +142,13 @@ def safe_href(url: Any) -> str | None:
     return url
 
 
+# whitespace (\s: what str.isspace() calls whitespace), C0 and C1 controls, DEL: one regex search
+# rather than a Python loop over every character of every link of every page
+_SPACED = re.compile("[\\s\x00-\x1f\x7f-\x9f]")
+
+
 def _spaced(url: str) -> bool:
-    return any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in url)
+    return _SPACED.search(url) is not None
 
 
 _HTTP = re.compile(r"https?://[^/?#\\@]+(?:[/?#][^\\]*)?", re.IGNORECASE)

@@ -272,7 +272,7 @@ def ego_svg(
     ]
     # faint edges between neighbours
     shown_set = set(shown)
-    for u, v in {(u, v) for u, v in graph.edges() if u in shown_set and v in shown_set and u != v}:
+    for u, v in sorted({(u, v) for u, v in graph.edges() if u in shown_set and v in shown_set and u != v}):
         (x1, y1), (x2, y2) = pos[u], pos[v]
         elems.append(tag("line", x1=f"{x1:.1f}", y1=f"{y1:.1f}", x2=f"{x2:.1f}", y2=f"{y2:.1f}",
                          stroke="#e4e7eb", stroke_width="1"))
