@@ -54,7 +54,8 @@ WHERE {
 
 PREDICATE_LABELS = _PREFIXES + """
 SELECT ?p ?zh ?en WHERE {
-  ?p a ?kind . FILTER(?kind IN (<http://www.w3.org/2002/07/owl#ObjectProperty>, <http://www.w3.org/2002/07/owl#SymmetricProperty>))
+  VALUES ?kind { <http://www.w3.org/2002/07/owl#ObjectProperty> <http://www.w3.org/2002/07/owl#SymmetricProperty> }
+  ?p a ?kind .
   FILTER(STRSTARTS(STR(?p), STR(kg:)))
   OPTIONAL { ?p rdfs:label ?zh . FILTER(LANG(?zh) = "zh") }
   OPTIONAL { ?p rdfs:label ?en . FILTER(LANG(?en) = "en") }
