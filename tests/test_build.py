@@ -179,6 +179,18 @@ def test_evidence_about_a_named_entity_is_the_corpus_wide_answer_narrowed_to_it(
         assert narrowed or params, name
 
 
+@pytest.mark.parametrize("query", ["metric-series", "events-timeline", "ownership-tree"])
+def test_a_query_about_a_named_entity_is_the_corpus_wide_answer_narrowed_to_it(built_store, query):
+    param = next(p.name for p in canned_queries()[query].params if p.type == "name")
+    column = {"metric-series": "entityName", "events-timeline": "subjectName", "ownership-tree": "ownerName"}[query]
+    everything = run(built_store, query, {}).dicts()
+    names = sorted({str(r[column]) for r in everything})
+    assert names, query
+    for name in names[:3]:
+        narrowed = run(built_store, query, {param: name}).dicts()
+        assert sorted(map(str, narrowed)) == sorted(map(str, (r for r in everything if str(r[column]) == name)))
+
+
 def test_an_entity_is_found_by_its_english_name_too(built_store):
     by_zh = run(built_store, "evidence", {"entity_name": "快手"}).rows
     assert by_zh and run(built_store, "evidence", {"entity_name": "Kuaishou"}).rows == by_zh
