@@ -14,12 +14,14 @@ import pytest
 import yaml
 
 from kg.corpus import (
+    SCAN_CACHE,
     _write_new,
     add_article,
     iter_corpus,
     load_article,
     normalised_text_key,
     parse_corpus_file,
+    scan_corpus,
 )
 from kg.errors import CorpusError, DuplicateArticleError
 from kg.model import Article
@@ -224,6 +226,59 @@ def test_iter_corpus_yields_articles_and_errors_in_name_order(tmp_path: Path) ->
 def test_iter_corpus_of_a_missing_folder_raises(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="no such corpus folder"):
         list(iter_corpus(tmp_path / "absent"))
+
+
+def _mixed_corpus(folder: Path) -> None:
+    write(folder / "a.md", GOOD)
+    write(folder / "b.md", "---\nid: b\ntitle: 标题\n正文。\n")  # never closed
+    write(folder / "c.md", GOOD.replace("完成增资。", "完成了增资，另一篇。"))  # id of a.md again
+    write(folder / "d.md", GOOD.replace("sample-one", "sample-two").replace("\n注册", "\n\n 注册"))  # a.md's text
+    write(folder / "e.md", GOOD.replace("sample-one", "sample-three").replace("完成增资。", "获批牌照。"))
+
+
+def _as_listed(items: list) -> list:
+    return [(i.id, i.path, i.content_hash) if not isinstance(i, CorpusError) else (type(i).__name__, str(i))
+            for i in items]
+
+
+def test_a_scan_lists_what_iter_corpus_reads_first_from_the_files_then_from_its_cache(tmp_path: Path, monkeypatch) -> None:
+    import kg.corpus as corpus
+
+    _mixed_corpus(tmp_path)
+    expected = _as_listed(list(iter_corpus(tmp_path)))
+    assert _as_listed(list(scan_corpus(tmp_path))) == expected
+    assert (tmp_path / SCAN_CACHE).exists()
+    reads: list[str] = []
+    real = corpus.parse_corpus_file
+    monkeypatch.setattr(corpus, "parse_corpus_file", lambda p: reads.append(Path(p).name) or real(p))
+    monkeypatch.setattr(corpus, "RACY_NS", -10**12)  # as if the files were older than the last scan
+    assert _as_listed(list(scan_corpus(tmp_path))) == expected
+    assert reads == ["b.md"]  # a broken file is not cached: read (and reported) every time
+
+
+def test_a_scan_reads_a_file_again_when_it_changed_or_may_have(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    import kg.corpus as corpus
+
+    write(tmp_path / "a.md", GOOD)
+    write(tmp_path / "e.md", GOOD.replace("sample-one", "sample-three").replace("完成增资。", "获批牌照。"))
+    first = {i.id: i.content_hash for i in scan_corpus(tmp_path)}
+    stat = (tmp_path / "e.md").stat()
+    write(tmp_path / "e.md", GOOD.replace("sample-one", "sample-three").replace("完成增资。", "获批执照。"))  # same size
+    os.utime(tmp_path / "e.md", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and same mtime: within the racy window
+    second = {i.id: i.content_hash for i in scan_corpus(tmp_path)}
+    assert second["sample-one"] == first["sample-one"] and second["sample-three"] != first["sample-three"]
+    monkeypatch.setattr(corpus, "RACY_NS", -10**12)
+    write(tmp_path / "a.md", GOOD.replace("完成增资。", "完成增资，规模扩大。"))  # another size
+    assert {i.id: i.content_hash for i in scan_corpus(tmp_path)}["sample-one"] != first["sample-one"]
+
+
+@pytest.mark.parametrize("cache", ["not json", '{"format": "kg-scan 0", "files": {}}', '{"format": "kg-scan 1"}', ""])
+def test_a_scan_with_a_broken_or_old_cache_reads_the_files(tmp_path: Path, cache: str) -> None:
+    _mixed_corpus(tmp_path)
+    (tmp_path / SCAN_CACHE).write_text(cache, encoding="utf-8")
+    assert _as_listed(list(scan_corpus(tmp_path))) == _as_listed(list(iter_corpus(tmp_path)))
 
 
 # --- normalised_text_key ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from kg import describe, iri
-from kg.corpus import iter_corpus, parse_corpus_file, remove_interrupted_writes
+from kg.corpus import parse_corpus_file, remove_interrupted_writes, scan_corpus
 from kg.curated import load_registry_graph
 from kg.errors import CorpusError, KgError
 from kg.executors import Executor, local
@@ -84,7 +84,7 @@ def build(corpus_dir: str | Path, store: Store, *, jobs: int = 1, force: bool = 
 
     articles = _Reread([])
     seen_graphs: set[str] = set()
-    for item in iter_corpus(Path(corpus_dir)):
+    for item in scan_corpus(Path(corpus_dir)):
         if isinstance(item, CorpusError):
             # corpus errors start with the file they are about
             where = getattr(item, "path", None) or str(item).split(":", 1)[0]

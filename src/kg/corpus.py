@@ -19,14 +19,17 @@ cleans the text once, refuses duplicates and never overwrites anything.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -37,7 +40,7 @@ from kg.errors import (
     EmptyArticleError,
     NearDuplicateError,
 )
-from kg.files import folder_lock, load_yaml, remove_leftovers, temp_path
+from kg.files import folder_lock, load_yaml, remove_leftovers, temp_path, write_atomic
 from kg.model import Article
 from kg.neardup import Cached, SignatureIndex, jaccard, load_sidecar, save_sidecar, shingles, signature
 from kg.textio import (
@@ -321,30 +324,115 @@ def iter_corpus(folder: str | os.PathLike[str]) -> Iterator[Article | CorpusErro
     earlier file already has (same normalised_text_key) a DuplicateArticleError. A missing
     folder raises CorpusError on the first next().
     """
+    root = _corpus_root(folder)
+
+    def parsed() -> Iterator[tuple[Path, str, str, Article] | CorpusError]:
+        for path in _corpus_files(root):
+            try:
+                article = parse_corpus_file(path)
+            except CorpusError as exc:
+                yield exc
+                continue
+            yield path, article.id, _text_digest(article.text), article
+
+    yield from _first_of_each(parsed())
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What a build needs of a corpus file before extracting it: the text is read again then."""
+
+    id: str
+    path: str
+    content_hash: str
+
+
+SCAN_CACHE = ".kg-scan.json"  # (size, mtime) → (id, content hash, text digest) of each corpus file
+_SCAN_FORMAT = "kg-scan 1"
+RACY_NS = 2_000_000_000  # a file changed this close to the last scan may have kept its size and mtime
+
+
+def scan_corpus(folder: str | os.PathLike[str]) -> Iterator[Listed | CorpusError]:
+    """iter_corpus's answer without the texts: a file unchanged since the last scan (same size and
+    mtime, older than that scan by RACY_NS) is not read again — a build with nothing changed read
+    and normalised every file, 20 s of a 50,000-article corpus. The cache is a file in the corpus
+    folder, rewritten when anything changed (not at all in a read-only corpus)."""
+    root = _corpus_root(folder)
+    cache, written = _load_scan_cache(root)
+    seen: dict[str, list] = {}
+    started, read = time.time_ns(), []
+
+    def listed() -> Iterator[tuple[Path, str, str, Listed] | CorpusError]:
+        for path in _corpus_files(root):
+            stat = path.stat()
+            entry = cache.get(path.name)
+            if not (entry and entry[:2] == [stat.st_size, stat.st_mtime_ns] and stat.st_mtime_ns < written - RACY_NS):
+                try:
+                    article = parse_corpus_file(path)
+                except CorpusError as exc:
+                    yield exc
+                    continue
+                entry = [stat.st_size, stat.st_mtime_ns, article.id, article.content_hash, _text_digest(article.text)]
+                read.append(path.name)
+            seen[path.name] = entry
+            yield path, entry[2], entry[4], Listed(entry[2], str(path), entry[3])
+
+    yield from _first_of_each(listed())
+    if read or seen.keys() != cache.keys():
+        _save_scan_cache(root, seen, started)
+
+
+def _corpus_root(folder: str | os.PathLike[str]) -> Path:
     root = Path(folder)
     if not root.is_dir():
         raise CorpusError(f"{folder}: no such corpus folder")
+    return root
+
+
+def _text_digest(text: str) -> str:
+    # a digest, not the text: a corpus's texts are not all held in memory at once
+    return hashlib.blake2b(normalised_text_key(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+T = TypeVar("T")
+
+
+def _first_of_each(entries: Iterator[tuple[Path, str, str, T] | CorpusError]) -> Iterator[T | CorpusError]:
+    """The entries (path, id, text digest, item) whose id and text no earlier entry has; errors for the others."""
     ids: dict[str, str] = {}
-    texts: dict[bytes, str] = {}
-    for path in _corpus_files(root):
-        try:
-            article = parse_corpus_file(path)
-        except CorpusError as exc:
-            yield exc
+    texts: dict[str, str] = {}
+    for entry in entries:
+        if isinstance(entry, CorpusError):
+            yield entry
             continue
-        if article.id in ids:
-            yield CorpusError(f"{path}: id '{article.id}' is already used by {ids[article.id]}")
-            continue
-        # a digest, not the text: a corpus's texts are not all held in memory at once
-        key = hashlib.blake2b(normalised_text_key(article.text).encode("utf-8"), digest_size=16).digest()
-        if key in texts:
-            yield DuplicateArticleError(
-                f"{path}: same article as {texts[key]} (same normalised text)", existing=texts[key]
-            )
-            continue
-        ids[article.id] = str(path)
-        texts[key] = str(path)
-        yield article
+        path, article_id, digest, item = entry
+        if article_id in ids:
+            yield CorpusError(f"{path}: id '{article_id}' is already used by {ids[article_id]}")
+        elif digest in texts:
+            yield DuplicateArticleError(f"{path}: same article as {texts[digest]} (same normalised text)",
+                                        existing=texts[digest])
+        else:
+            ids[article_id] = texts[digest] = str(path)
+            yield item
+
+
+def _load_scan_cache(root: Path) -> tuple[dict[str, list], int]:
+    """The cached entries by file name and when that scan started; nothing if unreadable."""
+    try:
+        data = json.loads((root / SCAN_CACHE).read_text(encoding="utf-8"))
+        if data.get("format") == _SCAN_FORMAT and isinstance(data.get("files"), dict):
+            return data["files"], int(data["started_ns"])
+    except (OSError, ValueError, TypeError, KeyError):
+        pass  # a cache only: the files are read
+    return {}, 0
+
+
+def _save_scan_cache(root: Path, entries: dict[str, list], started_ns: int) -> None:
+    try:
+        write_atomic(root / SCAN_CACHE, json.dumps({"format": _SCAN_FORMAT, "started_ns": started_ns, "files": entries},
+                                                   ensure_ascii=False))
+    except OSError:
+        pass  # a read-only corpus: the next scan reads the files again
 
 
 def remove_interrupted_writes(folder: str | os.PathLike[str]) -> list[Path]:
