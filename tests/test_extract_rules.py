@@ -984,3 +984,28 @@ def test_the_year_an_article_speaks_from_is_not_a_year_it_plans_for(text, year):
 def test_shareholders_named_after_the_word_shareholder(text, triple):
     x, names = run(text)
     assert triple in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the figure compared with is the same metric at the time named in the comparison, and that
+    # time does not date the figures after it
+    ("2019年06月07日，P2P网贷平台青禾贷的网贷利率为9.5%，较上一个工作日(2019/06/06)的9.1%，降低了0.4%；成交额为2,345.67万元，"
+     "相比上一个工作日(2019-06-06)的1,234.50万元，增加了1,111.17万元。",
+     {("InterestRate", 9.5, "2019-06-07"), ("InterestRate", 9.1, "2019-06-06"),
+      ("LoanIssuance", 23456700, "2019-06-07"), ("LoanIssuance", 12345000, "2019-06-06")}),
+    ("2018年，快手净利润为5亿元，较2017年的3亿元有所增长。",
+     {("NetProfit", 5e8, "2018"), ("NetProfit", 3e8, "2017")}),
+])
+def test_a_figure_compared_with_is_the_same_metric_at_the_time_compared(text, expected):
+    x, _ = run(text)
+    assert {(o.metric, round(o.value, 2), o.period) for o in x.observations} == expected
+
+
+@pytest.mark.parametrize("text, year", [
+    ("当前位置：2019.06.19 星期三。去年同期交易额翻倍。", 2019),  # a page's dateline in digits
+    ("青禾日报 20190619期 2018年的回顾", 2019),  # an issue number
+])
+def test_the_year_an_article_speaks_from_may_be_written_in_digits(text, year):
+    from kg.extract.dating import document_year
+
+    assert document_year(text) == year

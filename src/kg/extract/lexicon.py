@@ -65,7 +65,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "issuer_name_endings": WORDS,
     },
     "metrics.yaml": {"cues": _METRIC_CUE, "founding_before": PATTERN, "founding_after": PATTERN,
-                     "rate_generic": WORDS, "rate_advice": WORDS, "rate_owned": WORDS},
+                     "rate_generic": WORDS, "rate_advice": WORDS, "rate_owned": WORDS, "compared": PATTERN},
     "media.yaml": {"outlet_endings": WORDS, "chrome_cues": WORDS, "chrome_ends": WORDS},
     "common.yaml": {"penalty": WORDS, "renaming_verbs": WORDS, "former_name_cues": WORDS,
                     "platform_name_cues": WORDS, "platform_means_cues": WORDS},

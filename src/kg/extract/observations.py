@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract.context import Sentence, is_media
 from kg.extract.lexicon import alternation, pattern, table, words
 from kg.extract.quantities import CN_NUMBER, Quantity, parse_number
+from kg.extract.timex import Timex
 from kg.model import Entity, Observation
 
 # cue → (metric, kinds of quantity it takes), in the order tried (vocab/metrics.yaml)
@@ -154,6 +155,8 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
     date in the same sentence (成立于2015年8月3日，注册资本5000万)."""
     if not sentence.quantities and "第" not in sentence.text:
         return  # no number, no rank: nothing to observe
+    compared = _compared_timexes(sentence)
+    sentence = replace(sentence, timexes=tuple(t for t in sentence.timexes if t not in compared))
     text, base = sentence.text, sentence.start
     cues = _cues(sentence)
     used: set[int] = set()
@@ -194,8 +197,46 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
         unit = "CNY" if q.kind == "number" and cue.metric in _MONEY_METRICS else _UNITS[q.kind]
         made.append((q, Observation(subject.id, cue.metric, value, unit, period, sentence.evidence)))
     yield from _with_changes(sentence, made)
+    yield from _compared_figures(sentence, made, compared)
     yield from _company_counts(sentence, fallback)
     yield from _ranks(sentence, cues, fallback)
+
+
+_COMPARED = re.compile(rf"(?:{pattern('metrics', 'compared')})(?P<when>[^，,。；;]{{0,20}}?)的\s*$")
+
+
+def _compared_timexes(sentence: Sentence) -> dict[Timex, int]:
+    """The times that date a figure compared with (较上一个工作日(2018-06-06)的947.56万元), each
+    with the offset of the figure they date: they date that figure only, not the ones after."""
+    out: dict[Timex, int] = {}
+    for q in sentence.quantities:
+        lead = sentence.text[max(0, q.start - sentence.start - 28): q.start - sentence.start]
+        m = _COMPARED.search(lead)
+        if not m:
+            continue
+        lo, hi = q.start - len(lead) + m.start("when"), q.start - len(lead) + m.end("when")
+        for t in sentence.timexes:
+            if lo <= t.start and t.end <= hi:
+                out[t] = q.start
+    return out
+
+
+def _compared_figures(sentence: Sentence, made: list[tuple[Quantity, Observation]],
+                      compared: dict[Timex, int]) -> Iterator[Observation]:
+    """成交额为1,717.45万元，相比上一个工作日(2018/06/06)的947.56万元: the second figure is the
+    same metric of the same subject at the time compared with."""
+    for timex, at in compared.items():
+        figure = next((q for q in sentence.quantities if q.start == at), None)
+        before = [(q, ob) for q, ob in made if figure is not None and q.end <= at and q.kind == figure.kind]
+        if not before:
+            continue
+        q, ob = before[-1]
+        if _CLAUSE_END.search(sentence.text, q.end - sentence.start, timex.start - sentence.start):
+            continue  # the figure compared with belongs to the clause of the one before it
+        yield Observation(ob.subject, ob.metric, figure.value, ob.unit, timex.period, sentence.evidence)
+
+
+_CLAUSE_END = re.compile(r"[。；;]")
 
 
 def _with_changes(sentence: Sentence, made: list[tuple[Quantity, Observation]]) -> Iterator[Observation]:
