@@ -188,6 +188,13 @@ def test_a_place_only_inside_a_name_is_no_entity_or_location():
         ("2018年上半年，快手归属于上市公司股东的净利润为 8185万，同比下降 77.23%。", "NetProfit", 81850000, "2018-H1", -77.23),
         ("据财报数据，快手2017年亏损15亿元。", "NetProfit", -1.5e9, "2017", None),
         ("2018年10月31日，快手累计注册人数16113人。", "Users", 16113, "2018-10-31", None),
+        ("2017年，青禾力源集团有限公司注册资金1亿元。", "RegisteredCapital", 1e8, "2017", None),
+        # a cue right after its figure
+        ("2017年，青禾力源集团有限公司10亿元的注册资本采用认缴登记制。", "RegisteredCapital", 1e9, "2017", None),
+        ("2017年5月，快手因信披违规，被证监会处以90万元罚款。", "PenaltyAmount", 900000, "2017-05", None),
+        # 超过 / 达到 outside a rule state how far a figure has come
+        ("2019年4月，快手服务用户超过840万人。", "Users", 8400000, "2019-04", None),
+        ("截至2019年4月，快手注册用户数已达到1000万。", "Users", 10000000, "2019-04", None),
     ],
 )
 def test_metric_cues(text, metric, value, period, change):
@@ -543,6 +550,9 @@ def test_a_founding_date_does_not_date_an_as_of_figure(text, metric, value):
 
 @pytest.mark.parametrize("text", [
     "2019年3月，借贷余额大于2亿元的平台有182家。",
+    "2019年3月，借贷余额超过2亿元的平台有182家。",
+    "2019年，快手的贷款余额不得超过20亿元。",
+    "2019年，快手的贷款余额若达到5亿元须报告。",
     "截至5月20日，注册资本5亿元（含）以上有28家。",
     "2019年5月，快手的用户在官方2群里发言。",
     "2019年5月，有投资人提供截图，一位快手用户在群里发言。",

@@ -51,6 +51,19 @@ def _cues(sentence: Sentence) -> list[_Cue]:
     return sorted(found, key=lambda c: c.start)
 
 
+_CUES_AFTER = [(re.compile(rf"\s*(?:的)?(?:{row['cue']})"), row["metric"], row["kinds"])
+               for row in table("metrics", "cues_after")]
+
+
+def _cue_after(sentence: Sentence, q: Quantity) -> _Cue | None:
+    """处以50万元罚款 / 10亿元的注册资本: a metric named right after its figure."""
+    for regex, metric, kinds in _CUES_AFTER:
+        m = regex.match(sentence.text, q.end - sentence.start)
+        if m:
+            return _Cue(q.end, sentence.start + m.end(), metric, kinds)
+    return None
+
+
 _SOURCE_AFTER = re.compile(r"^.{0,4}?(?:数据)?(?:显示|统计|报道|消息|获悉|记者|官网|公示|查询|研究院|智库)")
 _SOURCE_BEFORE = re.compile(r"(?:据|来自|根据|援引)\s*$")
 
@@ -85,7 +98,11 @@ def _subject(sentence: Sentence, at: int, fallback: Entity | None, *, ranked: bo
     return fallback
 
 
-_THRESHOLD_BEFORE = re.compile(r"(?:大于|超过|高于|低于|小于|不低于|不超过|不少于|以上的|达到|最高为|最高|最多|上限为|限额为?)\s*$")
+_THRESHOLD_BEFORE = re.compile(r"(?:大于|高于|低于|小于|不低于|不超过|不少于|以上的|最高为|最高|最多|上限为|限额为?)\s*$")
+# 用户数已达到1000万 / 超过840万人 state a figure; 余额超过2亿元的平台 / 不得超过 set a bar
+_REACHED = re.compile(r"(?:超过|达到)\s*$")
+_BAR_AFTER = re.compile(r"^\s*的")
+_BAR_MODAL = re.compile(alternation(words("metrics", "threshold_modals")))
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:[（(]含[)）])?\s*(?:以上|以下|以内|及以上|起)")
 _CAPITAL_CHANGE = re.compile(r"增至|增加至|增加到|提升至|提高至|变更为|增资|扩大至|实缴|减至|减少至|由|从")
 _PEOPLE_UNITS = ("人", "户", "名", "位", "人次")
@@ -95,6 +112,17 @@ _PER_BORROWER = re.compile(r"(?:借款人|单一|单个|单笔|人均|笔均|户
 # 由5.54亿元降至1.57亿元: the figure is the one the change arrives at
 _FROM_TO = re.compile(r"[^，,。；;]{0,4}?(?:由|从)\s*#\s*(?:降至|增至|升至|降到|增加至|增长至|减少至|下降至|上升至|变更至|变更为|提高至|提升至|跌至|涨至)\s*")
 _MONEY_METRICS = ("RegisteredCapital", "LoanBalance", "LoanIssuance", "Revenue", "NetProfit", "TotalAssets", "GMV")
+
+
+def _is_bar(sentence: Sentence, cue: "_Cue", q: Quantity, between: str) -> bool:
+    """超过 / 达到 before a figure set a bar where what follows qualifies (超过2亿元的平台) or the
+    clause is a rule's (不得超过, 若…达到): elsewhere they state how far a figure has come."""
+    if not _REACHED.search(between):
+        return False
+    rel = cue.start - sentence.start
+    clause_start = max((m.end() for m in _CLAUSE.finditer(sentence.text, 0, rel)), default=0)
+    clause = sentence.text[clause_start: q.start - sentence.start]
+    return bool(_BAR_AFTER.match(sentence.text[q.end - sentence.start:]) or _BAR_MODAL.search(clause))
 
 
 def _bare_amount(q: Quantity, cue: "_Cue", written: str) -> bool:
@@ -163,7 +191,7 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
     made: list[tuple[Quantity, Observation]] = []
     for q in sentence.quantities:
         cue = next((c for c in reversed(cues) if c.end <= q.start and q.start - c.end <= _MAX_GAP
-                    and "。" not in text[c.end - base: q.start - base]), None)
+                    and "。" not in text[c.end - base: q.start - base]), None) or _cue_after(sentence, q)
         if cue is None:
             continue
         between = text[cue.end - base: q.start - base]
@@ -175,7 +203,8 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
             continue  # another number of the same kind sits between the cue and this one
         if _BEFORE_VALUE.search(between) and re.search(r"^\s*(?:增|提|升|变|扩|降|减|翻)", text[q.end - base:][:8]):
             continue  # 从5亿元增至10亿元: the earlier value is the event's, not an observation's
-        if _THRESHOLD_BEFORE.search(between) or _THRESHOLD_AFTER.match(text[q.end - base:]):
+        if _THRESHOLD_BEFORE.search(between) or _THRESHOLD_AFTER.match(text[q.end - base:]) or \
+                _is_bar(sentence, cue, q, between):
             continue  # 余额大于2亿元 / 5亿元（含）以上: a threshold, not a figure
         if _FORECAST.search(text[max(0, cue.start - base - 12): cue.start - base]):
             continue  # 预计上半年亏损13亿元: a forecast, not a result
