@@ -189,6 +189,7 @@ def test_a_place_only_inside_a_name_is_no_entity_or_location():
         ("据财报数据，快手2017年亏损15亿元。", "NetProfit", -1.5e9, "2017", None),
         ("2018年10月31日，快手累计注册人数16113人。", "Users", 16113, "2018-10-31", None),
         ("2017年，青禾力源集团有限公司注册资金1亿元。", "RegisteredCapital", 1e8, "2017", None),
+        ("截至2017年8月，快手注册会员已突破1000万人。", "Users", 10000000, "2017-08", None),
         # a cue right after its figure
         ("2017年，青禾力源集团有限公司10亿元的注册资本采用认缴登记制。", "RegisteredCapital", 1e9, "2017", None),
         ("2017年5月，快手因信披违规，被证监会处以90万元罚款。", "PenaltyAmount", 900000, "2017-05", None),
@@ -1005,6 +1006,9 @@ def test_shareholders_named_after_the_word_shareholder(text, triple):
       ("LoanIssuance", 23456700, "2019-06-07"), ("LoanIssuance", 12345000, "2019-06-06")}),
     ("2018年，快手净利润为5亿元，较2017年的3亿元有所增长。",
      {("NetProfit", 5e8, "2018"), ("NetProfit", 3e8, "2017")}),
+    # a time compared with and no figure after it dates nothing after it either
+    ("2019年06月13日，P2P网贷平台青禾贷的网贷利率相比上一个工作日(2019年06月12日)，降低了0.16%；成交额为2,488.10万元。",
+     {("LoanIssuance", 24881000, "2019-06-13")}),
 ])
 def test_a_figure_compared_with_is_the_same_metric_at_the_time_compared(text, expected):
     x, _ = run(text)

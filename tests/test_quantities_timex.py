@@ -20,6 +20,7 @@ from kg.extract.timex import find_timexes
         ("罚款5,000万元", 50000000, "money"),
         ("融资3亿美元", 300000000, "foreign_money"),
         ("资本二十亿元", 2000000000, "money"),
+        ("注册用户数为4，019，702人", 4019702, "count"),  # thousands grouped with full-width commas
     ],
 )
 def test_amounts_are_plain_numbers_in_yuan_or_units(text, value, kind):

@@ -231,27 +231,26 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
     yield from _ranks(sentence, cues, fallback)
 
 
-_COMPARED = re.compile(rf"(?:{pattern('metrics', 'compared')})(?P<when>[^，,。；;]{{0,20}}?)的\s*$")
+_COMPARED = re.compile(rf"(?:{pattern('metrics', 'compared')})[^，,。；;\d（(]{{0,10}}?[（(]?\s*$")
+_COMPARED_FIGURE = re.compile(r"^\s*[)）]?\s*的\s*$")
 
 
-def _compared_timexes(sentence: Sentence) -> dict[Timex, int]:
-    """The times that date a figure compared with (较上一个工作日(2018-06-06)的947.56万元), each
-    with the offset of the figure they date: they date that figure only, not the ones after."""
-    out: dict[Timex, int] = {}
-    for q in sentence.quantities:
-        lead = sentence.text[max(0, q.start - sentence.start - 28): q.start - sentence.start]
-        m = _COMPARED.search(lead)
-        if not m:
+def _compared_timexes(sentence: Sentence) -> dict[Timex, int | None]:
+    """The times compared with (较上一个工作日(2018-06-06)的947.56万元; 相比上一个工作日(06月06日)，
+    降低了…), each with the offset of the figure it dates, if one follows: they date that
+    figure only, not the ones after."""
+    out: dict[Timex, int | None] = {}
+    for t in sentence.timexes:
+        lead = sentence.text[max(0, t.start - sentence.start - 16): t.start - sentence.start]
+        if not _COMPARED.search(lead):
             continue
-        lo, hi = q.start - len(lead) + m.start("when"), q.start - len(lead) + m.end("when")
-        for t in sentence.timexes:
-            if lo <= t.start and t.end <= hi:
-                out[t] = q.start
+        out[t] = next((q.start for q in sentence.quantities if q.start >= t.end and _COMPARED_FIGURE.match(
+            sentence.text[t.end - sentence.start: q.start - sentence.start])), None)
     return out
 
 
 def _compared_figures(sentence: Sentence, made: list[tuple[Quantity, Observation]],
-                      compared: dict[Timex, int]) -> Iterator[Observation]:
+                      compared: dict[Timex, int | None]) -> Iterator[Observation]:
     """成交额为1,717.45万元，相比上一个工作日(2018/06/06)的947.56万元: the second figure is the
     same metric of the same subject at the time compared with."""
     for timex, at in compared.items():
