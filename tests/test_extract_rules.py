@@ -1017,7 +1017,7 @@ def test_a_figure_compared_with_is_the_same_metric_at_the_time_compared(text, ex
 
 @pytest.mark.parametrize("text, year", [
     ("当前位置：2019.06.19 星期三。去年同期交易额翻倍。", 2019),  # a page's dateline in digits
-    ("青禾日报 20190619期 2018年的回顾", 2019),  # an issue number
+    ("青禾日报 20190619期 2018年的回顾", 2018),  # a code that only looks like a date
 ])
 def test_the_year_an_article_speaks_from_may_be_written_in_digits(text, year):
     from kg.extract.dating import document_year

@@ -16,9 +16,9 @@ from kg.model import Entity
 from kg.registry import Registry
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-# a year named in a date of digits (2019.06.19, 2018-06-08 by-lines) or an issue number (20190619期)
-_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:([-/.])(?:1[0-2]|0?[1-9])\2(?:3[01]|[12]\d|0?[1-9])(?!\d)"
-                         r"|(?:1[0-2]|0[1-9])(?:3[01]|[12]\d|0[1-9])期)")
+# a year named in a date written in digits (2019.06.19, 2018-06-08 by-lines); not in codes that
+# only look like dates (20190619期)
+_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})([-/.])(?:1[0-2]|0?[1-9])\2(?:3[01]|[12]\d|0?[1-9])(?![\d/.-])")
 _FUTURE_BEFORE = re.compile(r"(?:计划|预计|将于|将在|将|拟|力争|争取|预期|有望|目标)\s*$")
 _FUTURE_AFTER = re.compile(r"[^，,。；;]{0,8}?(?:之前|以前|前完成|前清|底前|末前|起实施|起施行|起执行|到期)")
 
