@@ -229,6 +229,8 @@ def test_a_number_without_any_time_is_not_an_observation():
         ("自2024年4月斩获网络小贷牌照后，快手旗下广州快手小额贷款有限公司发展迅速。", "LicenseGranted", "2024-04", None, None),
         ("2025年12月22日，广州青松小额贷款有限公司注册资本由5亿元增至10亿元。", "CapitalIncrease", "2025-12-22", 5e8, 1e9),
         ("2019年3月，深圳星河网络小额贷款有限公司的牌照被吊销。", "LicenseRevoked", "2019-03", None, None),
+        # a summons (约谈) is a supervisory measure, as 监管谈话 is
+        ("2019年4月16日，北京市互联网信息办公室依法约谈快手。", "Penalty", "2019-04-16", None, None),
     ],
 )
 def test_event_cues(text, type_, date, before, after):
