@@ -231,6 +231,8 @@ def test_a_number_without_any_time_is_not_an_observation():
         ("2019年3月，深圳星河网络小额贷款有限公司的牌照被吊销。", "LicenseRevoked", "2019-03", None, None),
         # a summons (约谈) is a supervisory measure, as 监管谈话 is
         ("2019年4月16日，北京市互联网信息办公室依法约谈快手。", "Penalty", "2019-04-16", None, None),
+        # the time before the cue dates the event; one after it dates the facts behind it
+        ("2018年5月，上海银监局公布对快手的处罚书，显示快手在2016年7月办理贷款时以贷收费。", "Penalty", "2018-05", None, None),
     ],
 )
 def test_event_cues(text, type_, date, before, after):

@@ -42,11 +42,13 @@ CARRIED = "~"  # marks a date carried from earlier sentences: weaker than one re
 
 
 def _date(sentence: Sentence, at: int) -> str:
-    """The time nearest a cue in its own sentence, else the one carried from before, marked as
-    such: merge() prefers its twin's own date (a headline repeating an event is not dated by
-    whatever came before it)."""
+    """The time in force at a cue in its own sentence (the last before it: news dates a clause up
+    front, and a time after the cue tends to date the facts behind it, 在2016年7月办理贷款时), else
+    the first after it, else the one carried from before, marked as such: merge() prefers its
+    twin's own date (a headline repeating an event is not dated by whatever came before it)."""
     if sentence.timexes:
-        return min(sentence.timexes, key=lambda t: abs(t.start - at)).period
+        before = [t for t in sentence.timexes if t.start <= at]
+        return (before[-1] if before else sentence.timexes[0]).period
     return CARRIED + sentence.period_before if sentence.period_before else ""
 
 
