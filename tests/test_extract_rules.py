@@ -1027,3 +1027,18 @@ def test_the_year_an_article_speaks_from_may_be_written_in_digits(text, year):
     from kg.extract.dating import document_year
 
     assert document_year(text) == year
+
+
+@pytest.mark.parametrize("text, issued", [
+    # each cue issues the regulation nearest it; a regulation the issued one cites is not issued
+    ("2019年12月，银保监会下发了《关于做好网贷整改验收工作的通知》，该通知指出，各地应依据《网络借贷信息中介机构业务活动管理暂行办法》验收。",
+     {("关于做好网贷整改验收工作的通知", "2019-12")}),
+    # right next to its cue, a regulation is issued even where no body is named
+    ("2018年4月，监管机构下发的《关于规范金融机构资产管理业务的指导意见》发布已近一年。",
+     {("关于规范金融机构资产管理业务的指导意见", "2018-04")}),
+    # but a company's notice is no rule
+    ("2018年6月，上海青禾数据通信技术有限公司发布《关于青禾问题的说明函》。", set()),
+])
+def test_the_regulation_a_cue_issues(text, issued):
+    x, names = run(text)
+    assert {(names[e.subject], e.date) for e in x.events if e.type == "RegulationIssued"} == issued

@@ -122,20 +122,40 @@ def _decision_year(sentence: Sentence) -> str:
 
 
 def _regulations(sentence: Sentence) -> Iterator[Event]:
-    """A regulation issued by the nearest authority (or association), or in force from a date."""
+    """A regulation issued, or in force from a date. Each issuing cue issues the regulation nearest
+    it (下发了《通知》，该《通知》指出…《办法》: the 办法 is only cited), by the nearest authority
+    (or association); a regulation right next to its cue (下发的《意见》, 《意见》发布) is issued even
+    where the issuer is no named body (监管机构, 北京市), unless a company is named: a company's
+    notice (X公司发布《说明函》) is no rule."""
     text, base = sentence.text, sentence.start
     issuers = sentence.slots_of("Regulator") or [
         s for s in sentence.slots_of("Organization") if s.entity.name.endswith(_ISSUER_NAMES)]
-    for regulation in sentence.slots_of("Regulation"):
-        m = ISSUED.search(text)
+    regulations = sentence.slots_of("Regulation")
+    companies = [c for c in sentence.slots_of(*COMPANY) if c.entity not in (i.entity for i in issuers)]
+    issued: dict[int, tuple[int, int]] = {}  # regulation index → (gap, cue offset) of its nearest cue
+    for m in ISSUED.finditer(text):
+        gaps = [(_gap(r, base + m.start(), base + m.end()), i) for i, r in enumerate(regulations)]
+        if gaps:
+            gap, i = min(gaps)
+            issued[i] = min(issued.get(i, (gap, base + m.start())), (gap, base + m.start()))
+    for i, regulation in enumerate(regulations):
         cited = CITED.search(text[max(0, regulation.start - base - 6): regulation.start - base].rstrip("《"))
-        if m and issuers and not cited:
-            yield Event("RegulationIssued", regulation.entity.id, sentence.evidence,
-                        _nearest(issuers, regulation.start).entity.id, _date(sentence, base + m.start()))
+        if i in issued and not cited and (issuers or issued[i][0] <= _ADJACENT and not companies):
+            issuer = _nearest(issuers, regulation.start).entity.id if issuers else None
+            yield Event("RegulationIssued", regulation.entity.id, sentence.evidence, issuer,
+                        _date(sentence, issued[i][1]))
         m = EFFECTIVE.search(text, regulation.end - base)
         if m and sentence.timexes:
             yield Event("RegulationEffective", regulation.entity.id, sentence.evidence, None,
                         _date(sentence, base + m.start()))
+
+
+_ADJACENT = 3  # characters between a cue and a regulation it issues without a named issuer (了《, 》正式)
+
+
+def _gap(slot: Slot, start: int, end: int) -> int:
+    """Characters between a slot and a cue, on whichever side."""
+    return slot.start - end if slot.start >= end else max(0, start - slot.end)
 
 
 def _acquisitions(sentence: Sentence) -> Iterator[Event]:
