@@ -1042,3 +1042,17 @@ def test_the_year_an_article_speaks_from_may_be_written_in_digits(text, year):
 def test_the_regulation_a_cue_issues(text, issued):
     x, names = run(text)
     assert {(names[e.subject], e.date) for e in x.events if e.type == "RegulationIssued"} == issued
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a former name stated after the company, undated; the old name is the subject
+    ("2019年，快手发布公告。快手曾用名为杭州青禾信息科技有限公司。", ("Renaming", "杭州青禾信息科技有限公司", "")),
+    ("该公司之前名为北京青禾航空服务有限公司。", ("Renaming", "北京青禾航空服务有限公司", "")),
+    # the current name in brackets after the old one
+    ("上市公司杭州青禾信息科技有限公司（现为北京青禾航空服务有限公司）。", ("Renaming", "杭州青禾信息科技有限公司", "")),
+    # permission to open is a licence
+    ("2019年6月19日，青禾消费金融有限公司获准开业。", ("LicenseGranted", "青禾消费金融有限公司", "2019-06-19")),
+])
+def test_former_and_current_names_and_permission_to_open(text, expected):
+    x, names = run(text)
+    assert expected in {(e.type, names[e.subject], e.date) for e in x.events}

@@ -30,6 +30,8 @@ _ACQUISITION = re.compile(
 _BOUGHT_COMPANY = re.compile(r"股权|股份|公司|银行|平台|集团")
 _RENAMING = re.compile(r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？]{0,30}?(?:已)?(?:正式)?"
                        rf"({alternation(words('common', 'renaming_verbs'))})\ue000(\d+)\ue001")
+_FORMER_STATED = re.compile(rf"(?:{alternation(words('events', 'former_name_stated'))})(?:为|是|叫|[:：])?\ue000(\d+)\ue001")
+_CURRENT_NAME = re.compile(rf"\ue000(\d+)\ue001[（(](?:{alternation(words('events', 'current_name_cues'))})[:：]?\ue000(\d+)\ue001")
 _FORMER_NAME = re.compile(rf"\ue000(\d+)\ue001[（(]{alternation(words('common', 'former_name_cues'))}[:：]?\ue000(\d+)\ue001[)）]")
 
 
@@ -173,13 +175,21 @@ def _acquisitions(sentence: Sentence) -> Iterator[Event]:
 
 
 def _renamings(sentence: Sentence) -> Iterator[Event]:
-    """金谷财行(原金联专享): told by the former name, the bracket tells no time; X更名为Y, also a
-    clause away (彼时该公司名为X，…，次月更名为Y), dated at the cue."""
+    """金谷财行(原金联专享), 青禾科技（现为ST青禾）, X曾用名为Y: told by the former or the current name,
+    these tell no time; X更名为Y, also a clause away (彼时该公司名为X，…，次月更名为Y), dated at the cue."""
     masked, positions = sentence.masked()
     for m in _FORMER_NAME.finditer(masked):
         new_name, old_name = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
         if new_name.entity.id != old_name.entity.id:
             yield Event("Renaming", old_name.entity.id, sentence.evidence, new_name.entity.id, "")
+    for m in _CURRENT_NAME.finditer(masked):
+        old_name, new_name = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(2))]
+        if new_name.entity.id != old_name.entity.id:
+            yield Event("Renaming", old_name.entity.id, sentence.evidence, new_name.entity.id, "")
+    for m in _FORMER_STATED.finditer(masked):
+        old_name = sentence.slots[int(m.group(1))]
+        current = [s for s in sentence.slots_of(*COMPANY) if s.start < positions[m.start()] and s.entity.id != old_name.entity.id]
+        yield Event("Renaming", old_name.entity.id, sentence.evidence, current[-1].entity.id if current else None, "")
     for m in _RENAMING.finditer(masked):
         a, b = sentence.slots[int(m.group(1))], sentence.slots[int(m.group(3))]
         if a.entity.id != b.entity.id:

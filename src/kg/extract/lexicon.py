@@ -62,7 +62,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "license_verbs": WORDS, "license_objects": WORDS, "license_granted": PATTERN,
         "revoke_verbs": WORDS, "license_revoked": PATTERN, "capital_increase": PATTERN,
         "issued": WORDS, "effective": PATTERN, "cited_before": PATTERN, "acquired": WORDS,
-        "issuer_name_endings": WORDS,
+        "issuer_name_endings": WORDS, "former_name_stated": WORDS, "current_name_cues": WORDS,
     },
     "metrics.yaml": {"cues": _METRIC_CUE, "cues_after": _METRIC_CUE, "founding_before": PATTERN, "founding_after": PATTERN,
                      "rate_generic": WORDS, "rate_advice": WORDS, "rate_owned": WORDS, "compared": PATTERN,
