@@ -1056,3 +1056,11 @@ def test_the_regulation_a_cue_issues(text, issued):
 def test_former_and_current_names_and_permission_to_open(text, expected):
     x, names = run(text)
     assert expected in {(e.type, names[e.subject], e.date) for e in x.events}
+
+
+@pytest.mark.parametrize("text", [
+    "2019年6月，青禾小额贷款有限公司没有取得该局核发的经营许可证。",
+    "2019年6月，青禾小额贷款有限公司试图入股银行，取得银行牌照。",
+])
+def test_a_licence_not_held_or_only_sought_is_not_granted(text):
+    assert not [e for e in run(text)[0].events if e.type == "LicenseGranted"]

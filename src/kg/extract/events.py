@@ -14,6 +14,7 @@ from kg.extract.relations.penalties import passive_authority
 from kg.model import COMPANY, Event
 
 LICENSE_GRANTED = re.compile(pattern("events", "license_granted"))
+LICENSE_NOT = re.compile(pattern("events", "license_not"))
 LICENSE_REVOKED = re.compile(pattern("events", "license_revoked"))
 CAPITAL = re.compile(pattern("events", "capital_increase"))
 BEFORE = re.compile(r"(?:从|由)\s*$")
@@ -74,6 +75,8 @@ def _licences(sentence: Sentence) -> Iterator[Event]:
                         _date(sentence, base + m.start()))
     if not LICENSE_REVOKED.search(text):
         for m in LICENSE_GRANTED.finditer(text):
+            if LICENSE_NOT.search(text, max(0, m.start() - 10), m.start()):
+                continue  # 没有取得许可证, 试图取得牌照: not granted
             subject = _nearest(lenders, base + m.start())
             if subject:
                 yield Event("LicenseGranted", subject.entity.id, sentence.evidence, _obj(regulators),

@@ -59,7 +59,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
             "company_bracket", "platform_city", "platform_named", "received", "former_in_list", "listed_stake", "passive_penalty")},
     },
     "events.yaml": {
-        "license_verbs": WORDS, "license_objects": WORDS, "license_granted": PATTERN,
+        "license_verbs": WORDS, "license_objects": WORDS, "license_granted": PATTERN, "license_not": PATTERN,
         "revoke_verbs": WORDS, "license_revoked": PATTERN, "capital_increase": PATTERN,
         "issued": WORDS, "effective": PATTERN, "cited_before": PATTERN, "acquired": WORDS,
         "issuer_name_endings": WORDS, "former_name_stated": WORDS, "current_name_cues": WORDS,
