@@ -898,6 +898,8 @@ def test_an_investor_named_after_a_verb_is_recognised():
 
 @pytest.mark.parametrize("text, metric, value", [
     ("截至2018年5月底，P2P网贷行业正常运营平台数量下降至1872家。", "CompanyCount", 1872),
+    ("2019年6月，网贷行业新增问题平台13家。", "CompanyCount", 13),
+    ("截至2019年5月底，网贷行业累计停业及问题平台达到4270家。", "CompanyCount", 4270),
     ("2018年5月，网贷行业成交量为1725亿元。", "LoanIssuance", 172500000000),
 ])
 def test_the_national_market_carries_sector_figures(text, metric, value):

@@ -22,7 +22,9 @@ _RANKED = {"LoanBalance": "LoanBalanceRank", "LoanIssuance": "LoanIssuanceRank",
 _UNITS = {"money": "CNY", "count": "count", "number": "count", "percent": "percent"}
 _BEFORE_VALUE = re.compile(r"(?:从|由)\s*$")
 _MAX_GAP = 14  # characters between a cue and its number
-_COUNT = re.compile(r"(?P<n>\d+)\s*家(?P<what>[^，,。；;]{0,10}?)(?:公司|机构|平台)|数量[^，,。；;\d]{0,6}?(?P<n2>\d+)\s*家")
+# 36家网络小贷公司, 平台数量为269家, 问题平台已超过180家, 新增问题平台13家
+_COUNT = re.compile(r"(?P<n>\d+)\s*家(?P<what>[^，,。；;]{0,10}?)(?:公司|机构|平台)"
+                    r"|(?:数量|平台)[^，,。；;\d]{0,6}?(?P<n2>\d+)\s*家")
 _RANKS = re.compile(
     rf"(?:分别)?(?:位列|排名|排在|位居|居|列)(?:行业|全市|全省|全国)?"
     rf"(?P<ranks>第\s*(?:\d+|{CN_NUMBER})\s*(?:位|名)?(?:\s*[、和及与]\s*第?\s*(?:\d+|{CN_NUMBER})\s*(?:位|名)?)*)"
