@@ -1069,3 +1069,10 @@ def test_former_and_current_names_and_permission_to_open(text, expected):
 ])
 def test_a_licence_not_held_or_only_sought_is_not_granted(text):
     assert not [e for e in run(text)[0].events if e.type == "LicenseGranted"]
+
+
+def test_an_undated_figure_is_as_of_now_not_of_an_earlier_year_carried_from_before():
+    from datetime import date
+
+    x, _ = run("2015年8月，快手上线。平台累计成交金额6.66亿元，待收金额5513万元。", published=date(2018, 12, 1))
+    assert ("LoanBalance", 55130000, "2018") in {(o.metric, round(o.value), o.period) for o in x.observations}

@@ -153,6 +153,8 @@ def _period(sentence: Sentence, at: int, cue: _Cue, as_of: str | None) -> str | 
         return as_of
     if _founding_dated(sentence, at):
         return as_of
+    if not sentence.timexes and as_of and sentence.period_before and sentence.period_before[:4] < as_of:
+        return as_of  # an undated figure is as of now, not of an earlier year carried from before
     return sentence.period_at(at) or None
 
 
