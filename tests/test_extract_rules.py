@@ -190,6 +190,8 @@ def test_a_place_only_inside_a_name_is_no_entity_or_location():
         ("2018年10月31日，快手累计注册人数16113人。", "Users", 16113, "2018-10-31", None),
         ("2017年，青禾力源集团有限公司注册资金1亿元。", "RegisteredCapital", 1e8, "2017", None),
         ("截至2017年8月，快手注册会员已突破1000万人。", "Users", 10000000, "2017-08", None),
+        # a lender's transaction volume is the loans it made
+        ("截至2017年8月，青松消费金融股份有限公司交易额750亿元。", "LoanIssuance", 7.5e10, "2017-08", None),
         # a semicolon parts statements that each carry their own time, before or after the figure
         ("2019年，快手被罚款15万元，决定时间为2月28日；青禾贷被罚款42万元，决定时间为3月13日。",
          "PenaltyAmount", 420000, "2019-03-13", None),

@@ -19,6 +19,8 @@ METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
 _CUES = [(re.compile(p), metric, kinds) for p, metric, kinds in METRIC_CUES]
 _RANKED = {"LoanBalance": "LoanBalanceRank", "LoanIssuance": "LoanIssuanceRank", "Revenue": "RevenueRank",
            "NetProfit": "NetProfitRank"}
+# a lender's transaction volume (交易额, 交易规模) is the loans it made, not a shop's GMV
+_LENDERS = {"GMV": "LoanIssuance"}
 _UNITS = {"money": "CNY", "count": "count", "number": "count", "percent": "percent"}
 _BEFORE_VALUE = re.compile(r"(?:从|由)\s*$")
 _MAX_GAP = 14  # characters between a cue and its number
@@ -228,7 +230,8 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
             value = -value
         used.add(q.start)
         unit = "CNY" if q.kind == "number" and cue.metric in _MONEY_METRICS else _UNITS[q.kind]
-        made.append((q, Observation(subject.id, cue.metric, value, unit, period, sentence.evidence)))
+        metric = _LENDERS.get(cue.metric, cue.metric) if subject.category == "Lender" else cue.metric
+        made.append((q, Observation(subject.id, metric, value, unit, period, sentence.evidence)))
     yield from _with_changes(sentence, made)
     yield from _compared_figures(sentence, made, compared)
     yield from _company_counts(sentence, fallback)
