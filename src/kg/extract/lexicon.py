@@ -66,7 +66,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
     "metrics.yaml": {"cues": _METRIC_CUE, "cues_after": _METRIC_CUE, "founding_before": PATTERN, "founding_after": PATTERN,
                      "rate_generic": WORDS, "rate_advice": WORDS, "rate_owned": WORDS, "compared": PATTERN,
-                     "threshold_modals": WORDS},
+                     "threshold_modals": WORDS, "hypothetical": WORDS},
     "media.yaml": {"outlet_endings": WORDS, "chrome_cues": WORDS, "chrome_ends": WORDS},
     "common.yaml": {"penalty": WORDS, "renaming_verbs": WORDS, "former_name_cues": WORDS,
                     "platform_name_cues": WORDS, "platform_means_cues": WORDS},

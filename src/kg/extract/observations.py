@@ -102,7 +102,7 @@ def _subject(sentence: Sentence, at: int, fallback: Entity | None, *, ranked: bo
     return fallback
 
 
-_THRESHOLD_BEFORE = re.compile(r"(?:大于|高于|低于|小于|不低于|不超过|不少于|以上的|最高为|最高|最多|上限为|限额为?)\s*$")
+_THRESHOLD_BEFORE = re.compile(r"(?:远超|远高于|远低于|大于|高于|低于|小于|不低于|不超过|不少于|以上的|最高为|最高|最多|上限为|限额为?)\s*$")
 # 用户数已达到1000万 / 超过840万人 state a figure; 余额超过2亿元的平台 / 不得超过 set a bar
 _REACHED = re.compile(r"(?:超过|达到)\s*$")
 _BAR_AFTER = re.compile(r"^\s*的")
@@ -110,6 +110,7 @@ _BAR_MODAL = re.compile(alternation(words("metrics", "threshold_modals")))
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:[（(]含[)）])?\s*(?:以上|以下|以内|及以上|起)")
 _CAPITAL_CHANGE = re.compile(r"增至|增加至|增加到|提升至|提高至|变更为|增资|扩大至|实缴|减至|减少至|由|从")
 _PEOPLE_UNITS = ("人", "户", "名", "位", "人次")
+_HYPOTHETICAL = re.compile(alternation(words("metrics", "hypothetical")))
 _FORECAST = re.compile(r"(?:预计|预期|预测|预估|有望|目标)[^，,。；;]*$")
 # 前十大借款人待还余额 is a borrower's debt; 出借人待偿余额 (owed to all lenders) is the platform's book
 _PER_BORROWER = re.compile(r"(?:借款人|单一|单个|单笔|人均|笔均|户均)[^，,。；;]{0,3}$")
@@ -212,8 +213,9 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
         if _THRESHOLD_BEFORE.search(between) or _THRESHOLD_AFTER.match(text[q.end - base:]) or \
                 _is_bar(sentence, cue, q, between):
             continue  # 余额大于2亿元 / 5亿元（含）以上: a threshold, not a figure
-        if _FORECAST.search(text[max(0, cue.start - base - 12): cue.start - base]):
-            continue  # 预计上半年亏损13亿元: a forecast, not a result
+        if _FORECAST.search(text[max(0, cue.start - base - 12): cue.start - base]) or \
+                _HYPOTHETICAL.search(text, 0, cue.start - base):
+            continue  # 预计上半年亏损13亿元, 如果购买100个…周收入3万元: a forecast or a supposition, not a result
         if _PER_BORROWER.search(text[max(0, cue.start - base - 8): cue.start - base]):
             continue  # 前十大借款人待还余额: one borrower's debt, not the lender's book
         if cue.metric in ("Users", "DAU", "MAU", "MonthlyBuyers") and not (
