@@ -1080,3 +1080,12 @@ def test_an_undated_figure_is_as_of_now_not_of_an_earlier_year_carried_from_befo
 
     x, _ = run("2015年8月，快手上线。平台累计成交金额6.66亿元，待收金额5513万元。", published=date(2018, 12, 1))
     assert ("LoanBalance", 55130000, "2018") in {(o.metric, round(o.value), o.period) for o in x.observations}
+
+
+def test_a_company_penalised_in_a_sentence_naming_no_authority_was_penalised_by_the_one_before():
+    from datetime import date
+
+    x, names = run("10月16日，中国人民银行上海总部公示一则处罚信息。青松消费金融股份有限公司因违反征信业管理条例，"
+                   "被处以10万元罚款，做出处罚日期是10月10日。", published=date(2018, 10, 20))
+    assert ("青松消费金融股份有限公司", "中国人民银行上海总部", "2018-10-10", 100000) in {
+        (names[e.subject], names[e.object], e.date, e.amount) for e in x.events if e.type == "Penalty"}

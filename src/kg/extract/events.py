@@ -11,7 +11,7 @@ from kg.extract.context import Sentence, Slot, is_media
 from kg.extract.lexicon import alternation, pattern, words
 from kg.extract.names.declared import DOCUMENT_NUMBER
 from kg.extract.relations.penalties import passive_authority
-from kg.model import COMPANY, Event
+from kg.model import COMPANY, Entity, Event
 
 LICENSE_GRANTED = re.compile(pattern("events", "license_granted"))
 LICENSE_NOT = re.compile(pattern("events", "license_not"))
@@ -55,12 +55,29 @@ def _date(sentence: Sentence, at: int) -> str:
     return CARRIED + sentence.period_before if sentence.period_before else ""
 
 
-def events_in(sentence: Sentence) -> Iterator[Event]:
-    """Every event a sentence with names tells, one finder per kind of event, in this order."""
+def events_in(sentence: Sentence, authority: Entity | None = None) -> Iterator[Event]:
+    """Every event a sentence with names tells, one finder per kind of event, in this order.
+    `authority` is the last authority named before the sentence in its paragraph."""
     if not sentence.slots:
         return
-    for finder in (_licences, _capital_increases, _penalties, _regulations, _acquisitions, _renamings):
+    for finder in (_licences, _capital_increases, _regulations, _acquisitions, _renamings):
         yield from finder(sentence)
+    yield from _penalties(sentence, authority)
+
+
+def events_of(sentences: list[Sentence]) -> list[Event]:
+    """The events of an article, sentence by sentence, each with the authority in force."""
+    out: list[Event] = []
+    authority: Entity | None = None
+    paragraph = -1
+    for s in sentences:
+        if s.paragraph != paragraph:
+            paragraph, authority = s.paragraph, None
+        out.extend(events_in(s, authority))
+        regulators = s.slots_of("Regulator")
+        if regulators:
+            authority = regulators[-1].entity
+    return merge(out)
 
 
 def _licences(sentence: Sentence) -> Iterator[Event]:
@@ -106,18 +123,25 @@ def _capital_increases(sentence: Sentence) -> Iterator[Event]:
                     value_before=before, value_after=after)
 
 
-def _penalties(sentence: Sentence) -> Iterator[Event]:
+def _penalties(sentence: Sentence, authority: Entity | None = None) -> Iterator[Event]:
     """A penalty cue with an authority and a company (not an outlet) in the sentence; the first
-    money amount is the fine."""
+    money amount is the fine. A company 被处以罚款 in a sentence naming no authority was
+    penalised by the authority named before it in the paragraph (X公示一则处罚信息。Y被处以10万元罚款)."""
     m = PENALTY.search(sentence.text)
     companies = [c for c in sentence.slots_of(*COMPANY) if not is_media(c.entity)]
     regulators = sentence.slots_of("Regulator")
-    if m and regulators and companies:
-        at = sentence.start + m.start()
-        fine = next((q.value for q in sentence.quantities if q.kind == "money"), None)
-        authority = passive_authority(sentence) or _nearest(regulators, at).entity
-        yield Event("Penalty", _nearest(companies, at).entity.id, sentence.evidence,
-                    authority.id, _date(sentence, at) or _decision_year(sentence), amount=fine)
+    if not (m and companies):
+        return
+    if not regulators and not (authority and _IMPOSED.search(sentence.text)):
+        return
+    at = sentence.start + m.start()
+    fine = next((q.value for q in sentence.quantities if q.kind == "money"), None)
+    imposed = passive_authority(sentence) or (_nearest(regulators, at).entity if regulators else authority)
+    yield Event("Penalty", _nearest(companies, at).entity.id, sentence.evidence,
+                imposed.id, _date(sentence, at) or _decision_year(sentence), amount=fine)
+
+
+_IMPOSED = re.compile(r"被[^，,。；;]{0,6}?(?:处以|罚款|罚没)")
 
 
 def _decision_year(sentence: Sentence) -> str:
