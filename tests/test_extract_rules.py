@@ -1045,6 +1045,10 @@ def test_the_year_an_article_speaks_from_may_be_written_in_digits(text, year):
     # right next to its cue, a regulation is issued even where no body is named
     ("2018年4月，监管机构下发的《关于规范金融机构资产管理业务的指导意见》发布已近一年。",
      {("关于规范金融机构资产管理业务的指导意见", "2018-04")}),
+    # a time right after the cue is the cue's own (发布之日（2016年8月24日）)
+    ("2017年12月，网贷风险专项整治工作领导小组办公室下发了《关于做好网贷整改验收工作的通知》，对于在"
+     "《网络借贷信息中介机构业务活动管理暂行办法》发布之日（2016年8月24日）后新设立的机构，原则上不予备案。",
+     {("关于做好网贷整改验收工作的通知", "2017-12"), ("网络借贷信息中介机构业务活动管理暂行办法", "2016-08-24")}),
     # but a company's notice is no rule
     ("2018年6月，上海青禾数据通信技术有限公司发布《关于青禾问题的说明函》。", set()),
 ])

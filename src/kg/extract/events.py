@@ -41,14 +41,18 @@ def _nearest(slots: list[Slot], at: int) -> Slot | None:
 
 
 _ISSUER_NAMES = words("events", "issuer_name_endings")
+_RIGHT_AFTER = 4  # characters between a cue and a time that is its own (于, 之日（)
 CARRIED = "~"  # marks a date carried from earlier sentences: weaker than one read in the sentence
 
 
-def _date(sentence: Sentence, at: int) -> str:
+def _date(sentence: Sentence, at: int, end: int | None = None) -> str:
     """The time in force at a cue in its own sentence (the last before it: news dates a clause up
     front, and a time after the cue tends to date the facts behind it, 在2016年7月办理贷款时), else
     the first after it, else the one carried from before, marked as such: merge() prefers its
     twin's own date (a headline repeating an event is not dated by whatever came before it)."""
+    right_after = [t for t in sentence.timexes if end is not None and 0 <= t.start - end <= _RIGHT_AFTER]
+    if right_after:
+        return right_after[0].period  # 发布之日（2016年8月24日）, 成立于2015年: the cue's own date
     if sentence.timexes:
         before = [t for t in sentence.timexes if t.start <= at]
         return (before[-1] if before else sentence.timexes[0]).period
@@ -161,18 +165,18 @@ def _regulations(sentence: Sentence) -> Iterator[Event]:
         s for s in sentence.slots_of("Organization") if s.entity.name.endswith(_ISSUER_NAMES)]
     regulations = sentence.slots_of("Regulation")
     companies = [c for c in sentence.slots_of(*COMPANY) if c.entity not in (i.entity for i in issuers)]
-    issued: dict[int, tuple[int, int]] = {}  # regulation index → (gap, cue offset) of its nearest cue
+    issued: dict[int, tuple[int, int, int]] = {}  # regulation index → (gap, start, end) of its nearest cue
     for m in ISSUED.finditer(text):
         gaps = [(_gap(r, base + m.start(), base + m.end()), i) for i, r in enumerate(regulations)]
         if gaps:
             gap, i = min(gaps)
-            issued[i] = min(issued.get(i, (gap, base + m.start())), (gap, base + m.start()))
+            issued[i] = min(issued.get(i, (gap, base + m.start(), base + m.end())), (gap, base + m.start(), base + m.end()))
     for i, regulation in enumerate(regulations):
         cited = CITED.search(text[max(0, regulation.start - base - 6): regulation.start - base].rstrip("《"))
         if i in issued and not cited and (issuers or issued[i][0] <= _ADJACENT and not companies):
             issuer = _nearest(issuers, regulation.start).entity.id if issuers else None
             yield Event("RegulationIssued", regulation.entity.id, sentence.evidence, issuer,
-                        _date(sentence, issued[i][1]))
+                        _date(sentence, issued[i][1], issued[i][2]))
         m = EFFECTIVE.search(text, regulation.end - base)
         if m and sentence.timexes:
             yield Event("RegulationEffective", regulation.entity.id, sentence.evidence, None,
