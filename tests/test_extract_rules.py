@@ -852,6 +852,8 @@ def test_balances_owed_to_lenders_and_figures_as_of_now(text, metric, value, per
 @pytest.mark.parametrize("text", [
     "2021年12月底，未到期部分债权由红岭控股全额收购。",  # debts, not a company
     "4月26日，北互金协会组织召开关于机构投资并购重组专题研讨会。",  # a noun, not a deal
+    # the company bought follows in the clause of the cue, not past a semicolon
+    "2021年12月底，未到期部分债权由红岭控股全额收购;投资宝平台全面转型线下私募。",
 ])
 def test_acquisition_words_that_are_no_acquisition(text):
     assert not [e for e in run(text)[0].events if e.type == "Acquisition"]
@@ -1093,3 +1095,8 @@ def test_a_company_penalised_in_a_sentence_naming_no_authority_was_penalised_by_
                    "被处以10万元罚款，做出处罚日期是10月10日。", published=date(2018, 10, 20))
     assert ("青松消费金融股份有限公司", "中国人民银行上海总部", "2018-10-10", 100000) in {
         (names[e.subject], names[e.object], e.date, e.amount) for e in x.events if e.type == "Penalty"}
+
+
+def test_a_public_warning_is_no_penalty():
+    x, _ = run("2019年7月7日，快手已经进入加密市场，尽管此前中国人民银行发出警告，敦促消费者远离加密货币交易。")
+    assert not [e for e in x.events if e.type == "Penalty"]

@@ -28,6 +28,7 @@ _ACQUISITION = re.compile(
     rf"({alternation(words('events', 'acquired'))})"
     r"(?!重组|潮|案|市场|基金|专题|交易|方)(?:了)?(?:\ue000(\d+)\ue001)?"
 )
+_CLAUSE_END = re.compile(r"[。；;！？!?]")
 _BOUGHT_COMPANY = re.compile(r"股权|股份|公司|银行|平台|集团")
 _RENAMING = re.compile(r"\ue000(\d+)\ue001[^\ue000\ue001。；;！？]{0,30}?(?:已)?(?:正式)?"
                        rf"({alternation(words('common', 'renaming_verbs'))})\ue000(\d+)\ue001")
@@ -131,7 +132,8 @@ def _penalties(sentence: Sentence, authority: Entity | None = None) -> Iterator[
     """A penalty cue with an authority and a company (not an outlet) in the sentence; the first
     money amount is the fine. A company 被处以罚款 in a sentence naming no authority was
     penalised by the authority named before it in the paragraph (X公示一则处罚信息。Y被处以10万元罚款)."""
-    m = PENALTY.search(sentence.text)
+    m = next((m for m in PENALTY.finditer(sentence.text) if not _NOT_PENALTY.search(
+        sentence.text, max(0, m.start() - 2), m.end() + 3)), None)
     companies = [c for c in sentence.slots_of(*COMPANY) if not is_media(c.entity)]
     regulators = sentence.slots_of("Regulator")
     if not (m and companies):
@@ -145,6 +147,7 @@ def _penalties(sentence: Sentence, authority: Entity | None = None) -> Iterator[
                 imposed.id, _date(sentence, at) or _decision_year(sentence), amount=fine)
 
 
+_NOT_PENALTY = re.compile(pattern("events", "not_penalty"))
 _IMPOSED = re.compile(r"被[^，,。；;]{0,6}?(?:处以|罚款|罚没)")
 
 
@@ -200,7 +203,8 @@ def _acquisitions(sentence: Sentence) -> Iterator[Event]:
         if a.entity.category not in COMPANY or is_media(a.entity) or a.entity.name.endswith(_ISSUER_NAMES):
             continue  # 协会组织召开并购研讨会: an association does not buy companies
         target = b.entity.id if b is not None and b.entity.category in COMPANY and b.entity.id != a.entity.id else None
-        if target is None and not _BOUGHT_COMPANY.search(masked, m.end(), m.end() + 30):
+        clause_end = next((c.start() for c in _CLAUSE_END.finditer(masked, m.end())), len(masked))
+        if target is None and not _BOUGHT_COMPANY.search(masked, m.end(), min(m.end() + 30, clause_end)):
             continue  # 由X全额收购未到期债权: debts or assets, not a company
         yield Event("Acquisition", a.entity.id, sentence.evidence, target, _date(sentence, positions[m.start(2)]))
 

@@ -63,6 +63,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "revoke_verbs": WORDS, "license_revoked": PATTERN, "capital_increase": PATTERN,
         "issued": WORDS, "effective": PATTERN, "cited_before": PATTERN, "acquired": WORDS,
         "issuer_name_endings": WORDS, "former_name_stated": WORDS, "current_name_cues": WORDS,
+        "not_penalty": PATTERN,
     },
     "metrics.yaml": {"cues": _METRIC_CUE, "cues_after": _METRIC_CUE, "founding_before": PATTERN, "founding_after": PATTERN,
                      "rate_generic": WORDS, "rate_advice": WORDS, "rate_owned": WORDS, "compared": PATTERN,
