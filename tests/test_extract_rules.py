@@ -190,6 +190,10 @@ def test_a_place_only_inside_a_name_is_no_entity_or_location():
         ("2018年10月31日，快手累计注册人数16113人。", "Users", 16113, "2018-10-31", None),
         ("2017年，青禾力源集团有限公司注册资金1亿元。", "RegisteredCapital", 1e8, "2017", None),
         ("截至2017年8月，快手注册会员已突破1000万人。", "Users", 10000000, "2017-08", None),
+        ("2018年10月，快手共有7万多投资者，近40亿元存量。", "LoanBalance", 4e9, "2018-10", None),
+        ("2018年7月31日，快手待还130亿！", "LoanBalance", 1.3e10, "2018-07-31", None),
+        ("2018年6月，快手累计下单金额达1592亿元。", "GMV", 1.592e11, "2018-06", None),
+        ("2018年，快手自称拥有的50万会员。", "Users", 500000, "2018", None),
         # a lender's transaction volume is the loans it made
         ("截至2017年8月，青松消费金融股份有限公司交易额750亿元。", "LoanIssuance", 7.5e10, "2017-08", None),
         # a semicolon parts statements that each carry their own time, before or after the figure
