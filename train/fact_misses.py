@@ -132,7 +132,8 @@ def _value_context(g: dict, seen: list[tuple]) -> str:
     return found or f"(no sentence with {digits})"
 
 
-def event_cause(g: dict, preds: list[dict], mapping: dict, gold: dict, extraction, seen, score) -> tuple[str, str]:
+def event_cause(g: dict, preds: list[dict], mapping: dict, gold: dict, seen: list[tuple], score) -> tuple[str, str]:
+    """The cause of one gold event being missed, and the sentence that tells it (or names its subject)."""
     subjects = {g.get("subject")} | {a.get("subject") for a in g.get("alternatives", []) or []}
     for p in preds:
         if p["type"] == g["type"] and mapping.get(str(p["subject"])) in subjects:
@@ -194,7 +195,7 @@ def article_misses(path: Path, score, layers: tuple[str, ...]) -> list[Miss]:
         used = _used(gold_events, preds, same_event, score)
         for i, g in enumerate(gold_events):
             if i not in used[0] and not g.get("optional"):
-                cause, sentence = event_cause(g, preds, mapping, gold, extraction, seen, score)
+                cause, sentence = event_cause(g, preds, mapping, gold, seen, score)
                 out.append(Miss(article, "events", g["type"], cause,
                                 f"{names.get(g['subject'], g['subject'])} {g.get('date')}", sentence))
         for p in used[1]:

@@ -42,7 +42,7 @@ def _nearest(slots: list[Slot], at: int) -> Slot | None:
 
 
 _ISSUER_NAMES = words("events", "issuer_name_endings")
-_RIGHT_AFTER = 4  # characters between a cue and a time that is its own (于, 之日（)
+_RIGHT_AFTER = 4  # characters between a cue and a time that is its own (之日（); regulations pass `end`
 CARRIED = "~"  # marks a date carried from earlier sentences: weaker than one read in the sentence
 
 
@@ -53,7 +53,7 @@ def _date(sentence: Sentence, at: int, end: int | None = None) -> str:
     twin's own date (a headline repeating an event is not dated by whatever came before it)."""
     right_after = [t for t in sentence.timexes if end is not None and 0 <= t.start - end <= _RIGHT_AFTER]
     if right_after:
-        return right_after[0].period  # 发布之日（2016年8月24日）, 成立于2015年: the cue's own date
+        return right_after[0].period  # 发布之日（2016年8月24日）: the cue's own date
     if sentence.timexes:
         before = [t for t in sentence.timexes if t.start <= at]
         return (before[-1] if before else sentence.timexes[0]).period
