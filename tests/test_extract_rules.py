@@ -188,6 +188,23 @@ def test_a_place_only_inside_a_name_is_no_entity_or_location():
         ("2018年上半年，快手归属于上市公司股东的净利润为 8185万，同比下降 77.23%。", "NetProfit", 81850000, "2018-H1", -77.23),
         ("据财报数据，快手2017年亏损15亿元。", "NetProfit", -1.5e9, "2017", None),
         ("2018年10月31日，快手累计注册人数16113人。", "Users", 16113, "2018-10-31", None),
+        ("2017年，青禾力源集团有限公司注册资金1亿元。", "RegisteredCapital", 1e8, "2017", None),
+        ("截至2017年8月，快手注册会员已突破1000万人。", "Users", 10000000, "2017-08", None),
+        ("2018年10月，快手共有7万多投资者，近40亿元存量。", "LoanBalance", 4e9, "2018-10", None),
+        ("2018年7月31日，快手待还130亿！", "LoanBalance", 1.3e10, "2018-07-31", None),
+        ("2018年6月，快手累计下单金额达1592亿元。", "GMV", 1.592e11, "2018-06", None),
+        ("2018年，快手自称拥有的50万会员。", "Users", 500000, "2018", None),
+        # a lender's transaction volume is the loans it made
+        ("截至2017年8月，青松消费金融股份有限公司交易额750亿元。", "LoanIssuance", 7.5e10, "2017-08", None),
+        # a semicolon parts statements that each carry their own time, before or after the figure
+        ("2019年，快手被罚款15万元，决定时间为2月28日；青禾贷被罚款42万元，决定时间为3月13日。",
+         "PenaltyAmount", 420000, "2019-03-13", None),
+        # a cue right after its figure
+        ("2017年，青禾力源集团有限公司10亿元的注册资本采用认缴登记制。", "RegisteredCapital", 1e9, "2017", None),
+        ("2017年5月，快手因信披违规，被证监会处以90万元罚款。", "PenaltyAmount", 900000, "2017-05", None),
+        # 超过 / 达到 outside a rule state how far a figure has come
+        ("2019年4月，快手服务用户超过840万人。", "Users", 8400000, "2019-04", None),
+        ("截至2019年4月，快手注册用户数已达到1000万。", "Users", 10000000, "2019-04", None),
     ],
 )
 def test_metric_cues(text, metric, value, period, change):
@@ -221,6 +238,10 @@ def test_a_number_without_any_time_is_not_an_observation():
         ("自2024年4月斩获网络小贷牌照后，快手旗下广州快手小额贷款有限公司发展迅速。", "LicenseGranted", "2024-04", None, None),
         ("2025年12月22日，广州青松小额贷款有限公司注册资本由5亿元增至10亿元。", "CapitalIncrease", "2025-12-22", 5e8, 1e9),
         ("2019年3月，深圳星河网络小额贷款有限公司的牌照被吊销。", "LicenseRevoked", "2019-03", None, None),
+        # a summons (约谈) is a supervisory measure, as 监管谈话 is
+        ("2019年4月16日，北京市互联网信息办公室依法约谈快手。", "Penalty", "2019-04-16", None, None),
+        # the time before the cue dates the event; one after it dates the facts behind it
+        ("2018年5月，上海银监局公布对快手的处罚书，显示快手在2016年7月办理贷款时以贷收费。", "Penalty", "2018-05", None, None),
     ],
 )
 def test_event_cues(text, type_, date, before, after):
@@ -543,6 +564,11 @@ def test_a_founding_date_does_not_date_an_as_of_figure(text, metric, value):
 
 @pytest.mark.parametrize("text", [
     "2019年3月，借贷余额大于2亿元的平台有182家。",
+    "2019年3月，借贷余额超过2亿元的平台有182家。",
+    "2019年，快手的贷款余额不得超过20亿元。",
+    "2019年，快手的贷款余额若达到5亿元须报告。",
+    "2018年6月，快手表示，这类平台的年化投资回报远超36%。",  # a comparison, not a figure
+    "2014年12月，快手称如果购买100个团购包，25周后周收入3万元。",  # a supposition
     "截至5月20日，注册资本5亿元（含）以上有28家。",
     "2019年5月，快手的用户在官方2群里发言。",
     "2019年5月，有投资人提供截图，一位快手用户在群里发言。",
@@ -830,6 +856,8 @@ def test_balances_owed_to_lenders_and_figures_as_of_now(text, metric, value, per
 @pytest.mark.parametrize("text", [
     "2021年12月底，未到期部分债权由红岭控股全额收购。",  # debts, not a company
     "4月26日，北互金协会组织召开关于机构投资并购重组专题研讨会。",  # a noun, not a deal
+    # the company bought follows in the clause of the cue, not past a semicolon
+    "2021年12月底，未到期部分债权由红岭控股全额收购;投资宝平台全面转型线下私募。",
 ])
 def test_acquisition_words_that_are_no_acquisition(text):
     assert not [e for e in run(text)[0].events if e.type == "Acquisition"]
@@ -880,6 +908,8 @@ def test_an_investor_named_after_a_verb_is_recognised():
 
 @pytest.mark.parametrize("text, metric, value", [
     ("截至2018年5月底，P2P网贷行业正常运营平台数量下降至1872家。", "CompanyCount", 1872),
+    ("2019年6月，网贷行业新增问题平台13家。", "CompanyCount", 13),
+    ("截至2019年5月底，网贷行业累计停业及问题平台达到4270家。", "CompanyCount", 4270),
     ("2018年5月，网贷行业成交量为1725亿元。", "LoanIssuance", 172500000000),
 ])
 def test_the_national_market_carries_sector_figures(text, metric, value):
@@ -984,3 +1014,93 @@ def test_the_year_an_article_speaks_from_is_not_a_year_it_plans_for(text, year):
 def test_shareholders_named_after_the_word_shareholder(text, triple):
     x, names = run(text)
     assert triple in {(names[r.subject], r.predicate, names[r.object]) for r in x.relations}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the figure compared with is the same metric at the time named in the comparison, and that
+    # time does not date the figures after it
+    ("2019年06月07日，P2P网贷平台青禾贷的网贷利率为9.5%，较上一个工作日(2019/06/06)的9.1%，降低了0.4%；成交额为2,345.67万元，"
+     "相比上一个工作日(2019-06-06)的1,234.50万元，增加了1,111.17万元。",
+     {("InterestRate", 9.5, "2019-06-07"), ("InterestRate", 9.1, "2019-06-06"),
+      ("LoanIssuance", 23456700, "2019-06-07"), ("LoanIssuance", 12345000, "2019-06-06")}),
+    ("2018年，快手净利润为5亿元，较2017年的3亿元有所增长。",
+     {("NetProfit", 5e8, "2018"), ("NetProfit", 3e8, "2017")}),
+    # a time compared with and no figure after it dates nothing after it either
+    ("2019年06月13日，P2P网贷平台青禾贷的网贷利率相比上一个工作日(2019年06月12日)，降低了0.16%；成交额为2,488.10万元。",
+     {("LoanIssuance", 24881000, "2019-06-13")}),
+])
+def test_a_figure_compared_with_is_the_same_metric_at_the_time_compared(text, expected):
+    x, _ = run(text)
+    assert {(o.metric, round(o.value, 2), o.period) for o in x.observations} == expected
+
+
+@pytest.mark.parametrize("text, year", [
+    ("当前位置：2019.06.19 星期三。去年同期交易额翻倍。", 2019),  # a page's dateline in digits
+    ("青禾日报 20190619期 2018年的回顾", 2018),  # a code that only looks like a date
+])
+def test_the_year_an_article_speaks_from_may_be_written_in_digits(text, year):
+    from kg.extract.dating import document_year
+
+    assert document_year(text) == year
+
+
+@pytest.mark.parametrize("text, issued", [
+    # each cue issues the regulation nearest it; a regulation the issued one cites is not issued
+    ("2019年12月，银保监会下发了《关于做好网贷整改验收工作的通知》，该通知指出，各地应依据《网络借贷信息中介机构业务活动管理暂行办法》验收。",
+     {("关于做好网贷整改验收工作的通知", "2019-12")}),
+    # right next to its cue, a regulation is issued even where no body is named
+    ("2018年4月，监管机构下发的《关于规范金融机构资产管理业务的指导意见》发布已近一年。",
+     {("关于规范金融机构资产管理业务的指导意见", "2018-04")}),
+    # a time right after the cue is the cue's own (发布之日（2016年8月24日）)
+    ("2017年12月，网贷风险专项整治工作领导小组办公室下发了《关于做好网贷整改验收工作的通知》，对于在"
+     "《网络借贷信息中介机构业务活动管理暂行办法》发布之日（2016年8月24日）后新设立的机构，原则上不予备案。",
+     {("关于做好网贷整改验收工作的通知", "2017-12"), ("网络借贷信息中介机构业务活动管理暂行办法", "2016-08-24")}),
+    # but a company's notice is no rule
+    ("2018年6月，上海青禾数据通信技术有限公司发布《关于青禾问题的说明函》。", set()),
+])
+def test_the_regulation_a_cue_issues(text, issued):
+    x, names = run(text)
+    assert {(names[e.subject], e.date) for e in x.events if e.type == "RegulationIssued"} == issued
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a former name stated after the company, undated; the old name is the subject
+    ("2019年，快手发布公告。快手曾用名为杭州青禾信息科技有限公司。", ("Renaming", "杭州青禾信息科技有限公司", "")),
+    ("该公司之前名为北京青禾航空服务有限公司。", ("Renaming", "北京青禾航空服务有限公司", "")),
+    # the current name in brackets after the old one
+    ("上市公司杭州青禾信息科技有限公司（现为北京青禾航空服务有限公司）。", ("Renaming", "杭州青禾信息科技有限公司", "")),
+    # permission to open is a licence
+    ("2019年6月19日，青禾消费金融有限公司获准开业。", ("LicenseGranted", "青禾消费金融有限公司", "2019-06-19")),
+])
+def test_former_and_current_names_and_permission_to_open(text, expected):
+    x, names = run(text)
+    assert expected in {(e.type, names[e.subject], e.date) for e in x.events}
+
+
+@pytest.mark.parametrize("text", [
+    "2019年6月，青禾小额贷款有限公司没有取得该局核发的经营许可证。",
+    "2019年6月，青禾小额贷款有限公司试图入股银行，取得银行牌照。",
+])
+def test_a_licence_not_held_or_only_sought_is_not_granted(text):
+    assert not [e for e in run(text)[0].events if e.type == "LicenseGranted"]
+
+
+def test_an_undated_figure_is_as_of_now_not_of_an_earlier_year_carried_from_before():
+    from datetime import date
+
+    x, _ = run("2015年8月，快手上线。平台累计成交金额6.66亿元，待收金额5513万元。", published=date(2018, 12, 1))
+    assert ("LoanBalance", 55130000, "2018") in {(o.metric, round(o.value), o.period) for o in x.observations}
+
+
+def test_a_company_penalised_in_a_sentence_naming_no_authority_was_penalised_by_the_one_before():
+    from datetime import date
+
+    x, names = run("10月16日，中国人民银行上海总部公示一则处罚信息。青松消费金融股份有限公司因违反征信业管理条例，"
+                   "被处以10万元罚款，做出处罚日期是10月10日。", published=date(2018, 10, 20))
+    assert ("青松消费金融股份有限公司", "中国人民银行上海总部", "2018-10-10", 100000) in {
+        (names[e.subject], names[e.object], e.date, e.amount) for e in x.events if e.type == "Penalty"}
+
+
+def test_a_public_warning_is_no_penalty():
+    x, _ = run("2019年7月7日，快手已经进入加密市场，尽管此前中国人民银行发出警告，敦促消费者远离加密货币交易。")
+    assert not [e for e in x.events if e.type == "Penalty"]

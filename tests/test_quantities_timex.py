@@ -20,6 +20,7 @@ from kg.extract.timex import find_timexes
         ("罚款5,000万元", 50000000, "money"),
         ("融资3亿美元", 300000000, "foreign_money"),
         ("资本二十亿元", 2000000000, "money"),
+        ("注册用户数为4，019，702人", 4019702, "count"),  # thousands grouped with full-width commas
     ],
 )
 def test_amounts_are_plain_numbers_in_yuan_or_units(text, value, kind):
@@ -48,6 +49,11 @@ def test_amounts_are_plain_numbers_in_yuan_or_units(text, value, kind):
         ("2016年5月设立，当月获批", ["2016-05", "2016-05"]),
         # a fiscal calendar the text does not map to ours: no period
         ("2020财年第一季度", [""]),
+        # dates written in digits (daily reports, by-lines); a version or a price is no date
+        ("2019-06-07，较上一个工作日(2019/06/06)", ["2019-06-07", "2019-06-06"]),
+        ("当前位置：2019.06.19 星期三", ["2019-06-19"]),
+        ("版本1.2.3发布，价格2019.06元", []),
+        ("2019-02-30", []),
     ],
 )
 def test_time_expressions_become_iso_prefixes(text, periods):

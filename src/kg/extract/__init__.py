@@ -13,7 +13,7 @@ from importlib.resources import files
 from kg.extract.chrome import chrome_spans
 from kg.extract.context import Sentence, build_sentences, is_media, split_sentences
 from kg.extract.dating import document_year, issued_before_issuer
-from kg.extract.events import events_in, merge
+from kg.extract.events import events_of
 from kg.extract.linking import link
 from kg.extract.names import place_names
 from kg.extract.observations import observations_in, unique_observations
@@ -156,7 +156,7 @@ def extract_doc(doc, article: Article, models: bool = True) -> Extraction:  # do
         relations += model_relations(with_topics, {(r.subject, r.object) for r in relations})
         relations = rules_name_the_authority(relations)
 
-    events = merge(e for s in sentences for e in events_in(s))
+    events = events_of(sentences)
     relations, events = without_anachronisms(relations, events, by_id, registry)
     # a market is there to carry statistics: one the article gives no figure for is no entity
     observed = {o.subject for o in observations}

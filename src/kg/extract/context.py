@@ -81,8 +81,18 @@ class Sentence:
         return timex.period if timex is not None else self.period_before
 
     def timex_at(self, offset: int) -> Timex | None:
-        """The sentence's own time expression that `period_at` reads, if there is one."""
+        """The sentence's own time expression that `period_at` reads, if there is one: the last
+        before the offset in its clause, else the first after it there (A被罚款15万元，决定时间为
+        2月28日；B被罚款42万元，决定时间为3月13日), else the last before it, else the first."""
+        rel = offset - self.start
+        lo = max((m.end() for m in _CLAUSE_BREAK.finditer(self.text, 0, rel)), default=0) + self.start
+        hi = next((m.start() for m in _CLAUSE_BREAK.finditer(self.text, rel)), len(self.text)) + self.start
         before = [t for t in self.timexes if t.start <= offset]
+        if before and before[-1].start >= lo:
+            return before[-1]
+        after = [t for t in self.timexes if offset < t.start < hi]
+        if after:
+            return after[0]
         if before:
             return before[-1]
         return self.timexes[0] if self.timexes else None
@@ -91,6 +101,7 @@ class Sentence:
         return [s for s in self.slots if s.entity.category in categories]
 
 
+_CLAUSE_BREAK = re.compile(r"[；;]")  # a semicolon parts statements that each carry their own time
 _MEDIA = re.compile(rf"{alternation(words('media', 'outlet_endings'))}$")
 
 

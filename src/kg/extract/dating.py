@@ -16,6 +16,9 @@ from kg.model import Entity
 from kg.registry import Registry
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# a year named in a date written in digits (2019.06.19, 2018-06-08 by-lines); not in codes that
+# only look like dates (20190619期)
+_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})([-/.])(?:1[0-2]|0?[1-9])\2(?:3[01]|[12]\d|0?[1-9])(?![\d/.-])")
 _FUTURE_BEFORE = re.compile(r"(?:计划|预计|将于|将在|将|拟|力争|争取|预期|有望|目标)\s*$")
 _FUTURE_AFTER = re.compile(r"[^，,。；;]{0,8}?(?:之前|以前|前完成|前清|底前|末前|起实施|起施行|起执行|到期)")
 
@@ -45,7 +48,7 @@ def document_year(text: str, entities: Iterable[Entity] = (), registry: Registry
     """The latest year named in the text, or later if a body or rule it names is newer. A text
     that names no year at all stays undated: a body's founding year only bounds the date from
     below, and alone it would date every article that names 互金协会 to 2016."""
-    named = [(int(m.group(1)), m.start(), m.end()) for m in _YEAR.finditer(text)]
+    named = [(int(m.group(1)), m.start(), m.end()) for m in (*_YEAR.finditer(text), *_DIGIT_YEAR.finditer(text))]
     if not named:
         return None
     # a year the article plans for (计划2021年底清盘, 2021年12月底之前) is not the year it speaks from,

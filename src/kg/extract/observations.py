@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract.context import Sentence, is_media
 from kg.extract.lexicon import alternation, pattern, table, words
 from kg.extract.quantities import CN_NUMBER, Quantity, parse_number
+from kg.extract.timex import Timex
 from kg.model import Entity, Observation
 
 # cue → (metric, kinds of quantity it takes), in the order tried (vocab/metrics.yaml)
@@ -18,10 +19,14 @@ METRIC_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
 _CUES = [(re.compile(p), metric, kinds) for p, metric, kinds in METRIC_CUES]
 _RANKED = {"LoanBalance": "LoanBalanceRank", "LoanIssuance": "LoanIssuanceRank", "Revenue": "RevenueRank",
            "NetProfit": "NetProfitRank"}
+# a lender's transaction volume (交易额, 交易规模) is the loans it made, not a shop's GMV
+_LENDERS = {"GMV": "LoanIssuance"}
 _UNITS = {"money": "CNY", "count": "count", "number": "count", "percent": "percent"}
 _BEFORE_VALUE = re.compile(r"(?:从|由)\s*$")
 _MAX_GAP = 14  # characters between a cue and its number
-_COUNT = re.compile(r"(?P<n>\d+)\s*家(?P<what>[^，,。；;]{0,10}?)(?:公司|机构|平台)|数量[^，,。；;\d]{0,6}?(?P<n2>\d+)\s*家")
+# 36家网络小贷公司, 平台数量为269家, 问题平台已超过180家, 新增问题平台13家
+_COUNT = re.compile(r"(?P<n>\d+)\s*家(?P<what>[^，,。；;]{0,10}?)(?:公司|机构|平台)"
+                    r"|(?:数量|平台)[^，,。；;\d]{0,6}?(?P<n2>\d+)\s*家")
 _RANKS = re.compile(
     rf"(?:分别)?(?:位列|排名|排在|位居|居|列)(?:行业|全市|全省|全国)?"
     rf"(?P<ranks>第\s*(?:\d+|{CN_NUMBER})\s*(?:位|名)?(?:\s*[、和及与]\s*第?\s*(?:\d+|{CN_NUMBER})\s*(?:位|名)?)*)"
@@ -48,6 +53,19 @@ def _cues(sentence: Sentence) -> list[_Cue]:
                 continue  # inside a name
             found.append(_Cue(start, end, metric, kinds))
     return sorted(found, key=lambda c: c.start)
+
+
+_CUES_AFTER = [(re.compile(rf"\s*(?:的)?(?:{row['cue']})"), row["metric"], row["kinds"])
+               for row in table("metrics", "cues_after")]
+
+
+def _cue_after(sentence: Sentence, q: Quantity) -> _Cue | None:
+    """处以50万元罚款 / 10亿元的注册资本: a metric named right after its figure."""
+    for regex, metric, kinds in _CUES_AFTER:
+        m = regex.match(sentence.text, q.end - sentence.start)
+        if m:
+            return _Cue(q.end, sentence.start + m.end(), metric, kinds)
+    return None
 
 
 _SOURCE_AFTER = re.compile(r"^.{0,4}?(?:数据)?(?:显示|统计|报道|消息|获悉|记者|官网|公示|查询|研究院|智库)")
@@ -84,16 +102,32 @@ def _subject(sentence: Sentence, at: int, fallback: Entity | None, *, ranked: bo
     return fallback
 
 
-_THRESHOLD_BEFORE = re.compile(r"(?:大于|超过|高于|低于|小于|不低于|不超过|不少于|以上的|达到|最高为|最高|最多|上限为|限额为?)\s*$")
+_THRESHOLD_BEFORE = re.compile(r"(?:远超|远高于|远低于|大于|高于|低于|小于|不低于|不超过|不少于|以上的|最高为|最高|最多|上限为|限额为?)\s*$")
+# 用户数已达到1000万 / 超过840万人 state a figure; 余额超过2亿元的平台 / 不得超过 set a bar
+_REACHED = re.compile(r"(?:超过|达到)\s*$")
+_BAR_AFTER = re.compile(r"^\s*的")
+_BAR_MODAL = re.compile(alternation(words("metrics", "threshold_modals")))
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:[（(]含[)）])?\s*(?:以上|以下|以内|及以上|起)")
 _CAPITAL_CHANGE = re.compile(r"增至|增加至|增加到|提升至|提高至|变更为|增资|扩大至|实缴|减至|减少至|由|从")
 _PEOPLE_UNITS = ("人", "户", "名", "位", "人次")
+_HYPOTHETICAL = re.compile(alternation(words("metrics", "hypothetical")))
 _FORECAST = re.compile(r"(?:预计|预期|预测|预估|有望|目标)[^，,。；;]*$")
 # 前十大借款人待还余额 is a borrower's debt; 出借人待偿余额 (owed to all lenders) is the platform's book
 _PER_BORROWER = re.compile(r"(?:借款人|单一|单个|单笔|人均|笔均|户均)[^，,。；;]{0,3}$")
 # 由5.54亿元降至1.57亿元: the figure is the one the change arrives at
 _FROM_TO = re.compile(r"[^，,。；;]{0,4}?(?:由|从)\s*#\s*(?:降至|增至|升至|降到|增加至|增长至|减少至|下降至|上升至|变更至|变更为|提高至|提升至|跌至|涨至)\s*")
 _MONEY_METRICS = ("RegisteredCapital", "LoanBalance", "LoanIssuance", "Revenue", "NetProfit", "TotalAssets", "GMV")
+
+
+def _is_bar(sentence: Sentence, cue: "_Cue", q: Quantity, between: str) -> bool:
+    """超过 / 达到 before a figure set a bar where what follows qualifies (超过2亿元的平台) or the
+    clause is a rule's (不得超过, 若…达到): elsewhere they state how far a figure has come."""
+    if not _REACHED.search(between):
+        return False
+    rel = cue.start - sentence.start
+    clause_start = max((m.end() for m in _CLAUSE.finditer(sentence.text, 0, rel)), default=0)
+    clause = sentence.text[clause_start: q.start - sentence.start]
+    return bool(_BAR_AFTER.match(sentence.text[q.end - sentence.start:]) or _BAR_MODAL.search(clause))
 
 
 def _bare_amount(q: Quantity, cue: "_Cue", written: str) -> bool:
@@ -122,6 +156,8 @@ def _period(sentence: Sentence, at: int, cue: _Cue, as_of: str | None) -> str | 
         return as_of
     if _founding_dated(sentence, at):
         return as_of
+    if not sentence.timexes and as_of and sentence.period_before and sentence.period_before[:4] < as_of:
+        return as_of  # an undated figure is as of now, not of an earlier year carried from before
     return sentence.period_at(at) or None
 
 
@@ -154,13 +190,15 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
     date in the same sentence (成立于2015年8月3日，注册资本5000万)."""
     if not sentence.quantities and "第" not in sentence.text:
         return  # no number, no rank: nothing to observe
+    compared = _compared_timexes(sentence)
+    sentence = replace(sentence, timexes=tuple(t for t in sentence.timexes if t not in compared))
     text, base = sentence.text, sentence.start
     cues = _cues(sentence)
     used: set[int] = set()
     made: list[tuple[Quantity, Observation]] = []
     for q in sentence.quantities:
         cue = next((c for c in reversed(cues) if c.end <= q.start and q.start - c.end <= _MAX_GAP
-                    and "。" not in text[c.end - base: q.start - base]), None)
+                    and "。" not in text[c.end - base: q.start - base]), None) or _cue_after(sentence, q)
         if cue is None:
             continue
         between = text[cue.end - base: q.start - base]
@@ -172,10 +210,12 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
             continue  # another number of the same kind sits between the cue and this one
         if _BEFORE_VALUE.search(between) and re.search(r"^\s*(?:增|提|升|变|扩|降|减|翻)", text[q.end - base:][:8]):
             continue  # 从5亿元增至10亿元: the earlier value is the event's, not an observation's
-        if _THRESHOLD_BEFORE.search(between) or _THRESHOLD_AFTER.match(text[q.end - base:]):
+        if _THRESHOLD_BEFORE.search(between) or _THRESHOLD_AFTER.match(text[q.end - base:]) or \
+                _is_bar(sentence, cue, q, between):
             continue  # 余额大于2亿元 / 5亿元（含）以上: a threshold, not a figure
-        if _FORECAST.search(text[max(0, cue.start - base - 12): cue.start - base]):
-            continue  # 预计上半年亏损13亿元: a forecast, not a result
+        if _FORECAST.search(text[max(0, cue.start - base - 12): cue.start - base]) or \
+                _HYPOTHETICAL.search(text, 0, cue.start - base):
+            continue  # 预计上半年亏损13亿元, 如果购买100个…周收入3万元: a forecast or a supposition, not a result
         if _PER_BORROWER.search(text[max(0, cue.start - base - 8): cue.start - base]):
             continue  # 前十大借款人待还余额: one borrower's debt, not the lender's book
         if cue.metric in ("Users", "DAU", "MAU", "MonthlyBuyers") and not (
@@ -192,10 +232,48 @@ def observations_in(sentence: Sentence, fallback: Entity | None, as_of: str | No
             value = -value
         used.add(q.start)
         unit = "CNY" if q.kind == "number" and cue.metric in _MONEY_METRICS else _UNITS[q.kind]
-        made.append((q, Observation(subject.id, cue.metric, value, unit, period, sentence.evidence)))
+        metric = _LENDERS.get(cue.metric, cue.metric) if subject.category == "Lender" else cue.metric
+        made.append((q, Observation(subject.id, metric, value, unit, period, sentence.evidence)))
     yield from _with_changes(sentence, made)
+    yield from _compared_figures(sentence, made, compared)
     yield from _company_counts(sentence, fallback)
     yield from _ranks(sentence, cues, fallback)
+
+
+_COMPARED = re.compile(rf"(?:{pattern('metrics', 'compared')})[^，,。；;\d（(]{{0,10}}?[（(]?\s*$")
+_COMPARED_FIGURE = re.compile(r"^\s*[)）]?\s*的\s*$")
+
+
+def _compared_timexes(sentence: Sentence) -> dict[Timex, int | None]:
+    """The times compared with (较上一个工作日(2018-06-06)的947.56万元; 相比上一个工作日(06月06日)，
+    降低了…), each with the offset of the figure it dates, if one follows: they date that
+    figure only, not the ones after."""
+    out: dict[Timex, int | None] = {}
+    for t in sentence.timexes:
+        lead = sentence.text[max(0, t.start - sentence.start - 16): t.start - sentence.start]
+        if not _COMPARED.search(lead):
+            continue
+        out[t] = next((q.start for q in sentence.quantities if q.start >= t.end and _COMPARED_FIGURE.match(
+            sentence.text[t.end - sentence.start: q.start - sentence.start])), None)
+    return out
+
+
+def _compared_figures(sentence: Sentence, made: list[tuple[Quantity, Observation]],
+                      compared: dict[Timex, int | None]) -> Iterator[Observation]:
+    """成交额为1,717.45万元，相比上一个工作日(2018/06/06)的947.56万元: the second figure is the
+    same metric of the same subject at the time compared with."""
+    for timex, at in compared.items():
+        figure = next((q for q in sentence.quantities if q.start == at), None)
+        before = [(q, ob) for q, ob in made if figure is not None and q.end <= at and q.kind == figure.kind]
+        if not before:
+            continue
+        q, ob = before[-1]
+        if _CLAUSE_END.search(sentence.text, q.end - sentence.start, timex.start - sentence.start):
+            continue  # the figure compared with belongs to the clause of the one before it
+        yield Observation(ob.subject, ob.metric, figure.value, ob.unit, timex.period, sentence.evidence)
+
+
+_CLAUSE_END = re.compile(r"[。；;]")
 
 
 def _with_changes(sentence: Sentence, made: list[tuple[Quantity, Observation]]) -> Iterator[Observation]:

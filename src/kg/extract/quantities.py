@@ -16,7 +16,8 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CURRENCY_RATE = {"元": 1.0, "人民币": 1.0, "块": 1.0}  # foreign currencies are not converted
 
 CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
-NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|{CN_NUMBER}(?:点[零〇一二三四五六七八九]+)?)"
+# thousands may be grouped with a full-width comma too (4，019，702人), three digits to a group
+NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:(?:，\d{{3}})+(?!\d))?(?:\.\d+)?|{CN_NUMBER}(?:点[零〇一二三四五六七八九]+)?)"
 MULTIPLIER = r"(?:万亿|千亿|百亿|亿|千万|百万|万|千)"
 
 # 135.68亿元, 43616.73万元, 10亿, 1.34亿人, 36家, 24%, 3589亿元, 5,000万美元
@@ -46,7 +47,7 @@ def cn_to_number(text: str) -> float | None:
 
 
 def parse_number(text: str) -> float | None:
-    text = text.replace(",", "")
+    text = text.replace(",", "").replace("，", "")
     try:
         return float(text)
     except ValueError:
@@ -91,7 +92,7 @@ def find_quantities(text: str, offset: int = 0) -> Iterator[Quantity]:
             continue  # 2018财年, 2019年度: a year, not an amount
         if mult and re.fullmatch(r"[\d,]+(?:\.\d+)?", num_text):
             # decimal arithmetic: 73.93亿 is 7393000000 exactly, not 7393000000.000001
-            value = float(Decimal(num_text.replace(",", "")) * Decimal(int(_MULTIPLIERS[mult])))
+            value = float(Decimal(num_text.replace(",", "").replace("，", "")) * Decimal(int(_MULTIPLIERS[mult])))
         else:
             value = round(value * _MULTIPLIERS.get(mult, 1.0), 6)
         yield Quantity(offset + m.start(), offset + m.end(), value, _kind(unit, mult), unit)

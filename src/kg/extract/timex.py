@@ -27,6 +27,9 @@ TIMEX = re.compile(
     r"|(?P<fullyear>全年)"
     r")?"
 )
+# 2018-06-07, 2018/06/07: a date written in digits (daily reports, by-lines), always a whole day
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(?P<year>(?:19|20)\d{2})(?P<sep>[-/.])(?P<month>1[0-2]|0?[1-9])(?P=sep)"
+                           r"(?P<day>3[01]|[12]\d|0?[1-9])(?![\d/.-]|\.\d)")
 _RELATIVE = re.compile(r"(?P<rel>今年|去年|明年|前年|上年|次年|同年|当年|一年间|一年后|一年来|(?:短短)?一年时间)"
                        r"|(?P<relmonth>次月|当月|同月|上月)"
                        r"|(?P<now>至今|截至目前|截止目前|截至发稿|截止发稿|截至记者发稿)")
@@ -44,10 +47,7 @@ def _period(year: int, m: re.Match[str]) -> str | None:
     if m.group("month"):
         month = int(m.group("month"))
         if m.group("day"):
-            day = int(m.group("day"))
-            if day > calendar.monthrange(year, month)[1]:
-                return None  # 2月30日 is a typo, not a date
-            return f"{year:04d}-{month:02d}-{day:02d}"
+            return _day(year, month, int(m.group("day")))
         return f"{year:04d}-{month:02d}"
     if m.group("quarter"):
         q = _QUARTERS[m.group("quarter")]
@@ -68,6 +68,12 @@ def _period(year: int, m: re.Match[str]) -> str | None:
     if m.group("yearend"):
         return f"{year:04d}-12-31"
     return f"{year:04d}"
+
+
+def _day(year: int, month: int, day: int) -> str | None:
+    if day > calendar.monthrange(year, month)[1]:
+        return None  # 2月30日 is a typo, not a date
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -99,6 +105,12 @@ def find_timexes(text: str, *, default_year: int | None = None, offset: int = 0)
             if year is not None:
                 year = sentence_year = _relative_year(m.group("rel"), year, default_year)
                 yield Timex(offset + start, offset + end, f"{year:04d}", False)
+        elif kind == "num":
+            year = sentence_year = int(m.group("year"))
+            month = (year, int(m.group("month")))
+            period = _day(year, month[1], int(m.group("day")))
+            if period:
+                yield Timex(offset + start, offset + end, period, True)
         elif m.group("fiscal"):
             # 2019财年第二季度: a company's fiscal calendar, which the text does not map to ours
             yield Timex(offset + start, offset + end, "", True)
@@ -121,6 +133,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
         if not m.group("year") and not any(m.group(k) for k in ("month", "quarter", "qcode", "half", "report")):
             continue  # 末, 底 or 全年 alone are not enough
         events.append((m.start(), m.end(), "abs", m))
+    for m in _NUMERIC_DATE.finditer(text):
+        events.append((m.start(), m.end(), "num", m))
     for m in _RELATIVE.finditer(text):
         events.append((m.start(), m.end(), "rel", m))
     events.sort(key=lambda e: e[0])
