@@ -135,10 +135,11 @@ def is_entity(node: Node) -> bool:
 def implied_by_graph(triples: Iterable[Triple], rules: Rules, *, article: bool = False) -> Graph:
     """What a graph implies, as its inferred graph keeps it: nothing about the ontology's own terms
     (the ontology describes them), and for an article nothing about an entity's types either.
-    Every article mentioning an entity implies `e a kg:Entity` and the like: kept per article, those
-    copies outnumbered everything else inferred (1.3 M of 1.56 M triples at 50,000 articles) and
-    every query reading an entity's types read them all. An entity's types are implied once, from
-    its description and how the articles use it (`implied_for_entity`)."""
+    Every article naming an entity implied its types (`e a kg:Organization` …) and every article
+    the types of the terms it uses (`kg:RuleMethod a kg:ExtractionMethod` …): kept per article,
+    those copies were 0.6 M of the 1.56 M triples inferred at 50,000 articles, and every query
+    reading an entity's types read them all. An entity's types are implied once, from its
+    description and how the articles use it (`implied_for_entity`)."""
     def keep(t: Triple) -> bool:
         return t[0] not in rules.terms and not (article and t[1] == RDF.type and is_entity(t[0]))
 
