@@ -260,3 +260,35 @@ def test_a_one_article_build_rewrites_the_inferences_of_its_entities_as_a_full_r
         describe.refresh(store, None, load_registry(), rules_of(store))
         assert sorted(store.dump("nquads", graph).decode().splitlines()) == incremental
     assert any("e-" in line and "Organization" in line for line in incremental)
+
+
+def test_what_articles_say_of_an_entity_is_counted_in_the_store_as_read_one_description_at_a_time(tmp_path):
+    """The entity graph reads aggregates (names and categories counted per description); the same
+    descriptions read one by one and merged give the same graph."""
+    from collections import defaultdict
+
+    from kg.vocab import KG
+
+    corpus = _corpus(tmp_path, ids=DEV[:6])
+    registry = load_registry()
+    with open_store(tmp_path / "store") as store:
+        build(corpus, store)
+        rows = store.select(f"SELECT ?e ?d ?p ?x WHERE {{ ?d {KG.describes.n3()} ?e ; ?p ?x }}").rows
+        one_by_one: dict = defaultdict(lambda: defaultdict(lambda: {"name": "", "cats": set(), "aliases": [], "by": set()}))
+        for e, d, p, x in rows:
+            item = one_by_one[str(e)][str(d)]
+            if p == KG.statedName:
+                item["name"] = str(x)
+            elif p == KG.statedCategory:
+                item["cats"].add(str(x).rsplit("#", 1)[-1])
+            elif p == KG.statedAlias:
+                item["aliases"].append(str(x))
+            elif p == KG.foundBy:
+                item["by"].add(str(x))
+        entities = sorted(one_by_one)
+        said = describe._read_said(store, entities)
+    assert len(entities) > 20
+    for e in entities:
+        stated = [describe.Stated(e, i["name"], frozenset(i["cats"]), tuple(i["aliases"]), frozenset(i["by"]))
+                  for i in one_by_one[e].values()]
+        assert set(describe.merge(e, said[e], registry)) == set(describe.merge(e, stated, registry)), e
