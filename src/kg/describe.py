@@ -3,8 +3,10 @@
 An article graph holds, per entity it mentions, a kg:EntityDescription (the name, aliases and
 categories read from that article, prov:wasDerivedFrom the article) and ``?e kg:mentionedIn
 ?article``; never the entity's skos labels or rdf:type. Those live once, in iri.ENTITIES_GRAPH,
-merged here from every article's description and the registry. A query joining labels, types
-and mentions then costs what its answer holds, not (articles naming the entity)^k copies.
+merged here from every article's description and the registry, with each relation the entity
+states to another entity (once, however many articles state it: the statements and their
+evidence stay in the articles). A query joining labels, types and mentions, or walking a chain
+of relations, then costs what its answer holds, not (articles naming the entity)^k copies.
 
 The build calls `refresh` with the entities whose articles changed (before and after), so one
 changed article rewrites the descriptions of its entities only, in one update per batch; with
@@ -23,8 +25,9 @@ from rdflib.namespace import SKOS
 from kg import iri
 from kg.curated import curated_facts
 from kg.extract.names.declared import DOCUMENT_NUMBER
-from kg.inference import Rules, implied_for_entity, inferred_graph
+from kg.inference import Rules, implied_for_entity, inferred_graph, is_entity
 from kg.model import CATEGORIES
+from kg.schema import PREDICATE_TABLE
 from kg.registry import Registry, RegistryEntry
 from kg.store import Store, ntriples
 from kg.vocab import KG
@@ -162,6 +165,26 @@ _SAID = {
 }
 
 
+# what an entity is related to, from every graph but the entity graph's own: the relation, and its
+# inverse where inference wrote it (the mirror triples of an article's inferred graph)
+_RELATIONS = " ".join(KG[n].n3() for p in PREDICATE_TABLE for n in (p.key, p.inverse) if n)
+# what the entity graph (and its inferred graph) says is being rewritten: read from the others
+_NOT_OURS = (f"FILTER(?g != {URIRef(iri.ENTITIES_GRAPH).n3()} && "
+             f"?g != {URIRef(inferred_graph(iri.ENTITIES_GRAPH)).n3()})")
+_RELATED = f"SELECT DISTINCT ?e ?p ?o WHERE {{ VALUES ?p {{ {_RELATIONS} }} GRAPH ?g {{ ?e ?p ?o }} {_NOT_OURS} }}"
+
+
+def _related(store: Store, entities: list[str]) -> Graph:
+    """Each relation these entities state to another entity, once: queries that walk relations (an
+    ownership chain) then walk one triple per pair, not one per article that states it."""
+    g = Graph()
+    query = _RELATED.replace("WHERE { ", f"WHERE {{ VALUES ?e {{ {_values(entities)} }} ", 1)
+    for e, p, o in store.select(query).rows:
+        if is_entity(o):
+            g.add((e, p, o))
+    return g
+
+
 def _values(entities: list[str]) -> str:
     return " ".join(URIRef(e).n3() for e in entities)
 
@@ -212,6 +235,7 @@ def refresh(store: Store, entities: Iterable[str] | None, registry: Registry, ru
         for e in batch:
             if e in said or e in curated:
                 merged += merge(e, said.get(e, Said()), registry)
+        merged += _related(store, batch)
         implied = _implied(store, batch, merged, rules) if rules else Graph()
         store.update(" ;\n".join(_rewrite(graph, batch, triples) for graph, triples in (
             (iri.ENTITIES_GRAPH, merged), (inferred_graph(iri.ENTITIES_GRAPH), implied))))
@@ -231,7 +255,8 @@ def _implied(store: Store, entities: list[str], descriptions: Graph, rules: Rule
     values = _values(entities)
     uses: dict[str, set[tuple]] = defaultdict(set)
     for outgoing, pattern in ((True, "?e ?p ?o"), (False, "?o ?p ?e")):
-        for e, p in store.select(f"SELECT DISTINCT ?e ?p WHERE {{ VALUES ?e {{ {values} }} {pattern} }}").rows:
+        query = f"SELECT DISTINCT ?e ?p WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ {pattern} }} {_NOT_OURS} }}"
+        for e, p in store.select(query).rows:
             uses[str(e)].add((p, outgoing))
     implied = Graph()
     for e in entities:
