@@ -66,6 +66,11 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("subsidiary-lists", "集团以国商信联、国商信达、国商互联等多个子公司形态存在。", ("国商信达", "Organization")),
     ("list-neighbours", "本周出现问题的平台分别为宜人贷、易利贷、农金宝互金。", ("农金宝互金", "Lender")),
     ("former-names", "网贷平台青禾贷(原青禾宝)发布公告。", ("青禾宝", "Lender")),
+    ("standalone-platforms", "近日，青蛙理财在其官网发布良性退出公告。", ("青蛙理财", "Lender")),
+    ("standalone-platforms", "问题平台：云帆金服、萝卜金融、有融网。", ("萝卜金融", "Lender")),
+    ("standalone-platforms", "也有土豆金融的投资人反馈说。", ("土豆金融", "Lender")),  # 有 opens the clause, not the name
+    ("standalone-platforms", "投资人看到石榴财富的返现。", ("石榴财富", "Lender")),  # after a verb
+    ("standalone-platforms", "投资的两笔土豆金融的标的到期。", ("土豆金融", "Lender")),  # 两笔/土豆, never 笔土豆金融
     ("regulations", "《关于规范互联网助贷业务的通知》明确要求。", ("关于规范互联网助贷业务的通知", "Regulation")),
     ("regulations", "据《证券时报》报道。", ("证券时报", "Organization")),
     ("markets", "广州网络小贷行业贷款余额增长。", ("广州网络小贷行业", "Market")),
@@ -87,6 +92,10 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
     ("apps", "用户可在官网和APP查看。"),
     ("stock-codes", "交易所交易票据(ETN)规模扩大。"),
     ("platforms", "该平台已经停止运营。"),
+    ("standalone-platforms", "发展科技金融、绿色金融和普惠金融。"),  # kinds of finance, not platforms
+    ("standalone-platforms", "这样才能安全理财。"),  # a phrase: an adjective before the ending
+    ("standalone-platforms", "他们买的定期理财和活期理财怎么办？"),
+    ("standalone-platforms", "选择理财平台的时候要谨慎。"),  # X理财平台 is the platforms recogniser's business
     ("bank-branches", "青禾云帆投资管理有限公司在芜湖设立分公司。"),  # a branch set up, not named
     ("bank-branches", "青禾云帆投资管理有限公司子公司发布公告。"),
     ("platform-cues", "该公司以平台为掩护从事放贷业务。"),  # no name, only the word 平台

@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import jieba
+
 from kg.extract.lexicon import alternation, words
-from kg.extract.names.base import CJK, LEFT_STOPS, Context, Mention, name_start, word_tags
-from kg.extract.names.brands import APP_BRAND, BRAND, NOT_BRANDS, looks_like_brand
+from kg.extract.names.base import (
+    CJK, LEFT_STOP_TUPLE, LEFT_STOPS, SEPARATORS, Context, Mention, Occupied, name_start, word_tags,
+)
+from kg.extract.names.brands import APP_BRAND, BRAND, NOT_BRAND_TAGS, NOT_BRANDS, looks_like_brand
 from kg.extract.names.overlaps import resolve_overlaps
 
 
@@ -148,3 +152,67 @@ def find_former_names(text: str, ctx: Context) -> Iterator[Mention]:
         former = _FORMER.match(text, m.end)
         if former and former.group(1) not in known and former.group(1) != m.text:
             yield Mention(former.start(1), former.end(1), former.group(1), m.category, m.kind, None, "platform")
+
+
+
+_STANDALONE_ENDINGS = words("names", "standalone_platform_endings")
+_GENERIC_FINANCE_HEADS = words("names", "generic_finance_heads")
+_NOT_NAME_OPENERS = tuple(words("names", "not_name_openers"))
+# 平台 is left out: X理财平台 is the business of _platforms_named_before, which weighs it
+_STANDALONE = re.compile(
+    rf"{alternation(_STANDALONE_ENDINGS)}(?=[，。、；：:;,.!?！？“”\"'（）()\s]|的|旗下|于|已|被|在|发布|表示|称|运营|成立|上线|"
+    r"是|为|宣布|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|实际控制人|实控人|[一两三四五六七八九十\d]+家|$)")
+_NOT_BEFORE_NAME = set("vpcdrmq")  # the tags of words that may stand right before a name: 深陷, 由, 两笔
+_NOT_HEAD_START = set("vpcdrm")  # … and may not begin one: 定期理财, 这笔理财
+_NOT_HEAD_END = set("avd")  # 安全理财, 轻松理财: an adjective or verb before the ending makes a phrase
+_NOT_FIRST_CHAR = set("fuqpcdrm")  # 中, 着, 次 …: a single-character word of these tags opens no name
+
+
+def _may_precede(text: str, start: int) -> bool:
+    """A clause boundary, a stop word, or a verb, pronoun or number word jieba knows before a name."""
+    before = text[max(0, start - 4):start]
+    return start == 0 or text[start - 1] in SEPARATORS + "#" or before.endswith(LEFT_STOP_TUPLE) or \
+        before.endswith(_NOT_NAME_OPENERS) or word_tags().get(before[-2:], "")[:1] in _NOT_BEFORE_NAME
+
+
+def _word_starts(text: str, end: int) -> dict[int, str]:
+    """Where jieba starts a word in the eight characters before `end` (两笔/米缸: never 笔米缸), with
+    the word: a name starts where a word does."""
+    window_start, out = max(0, end - 8), {}
+    pos = window_start
+    for word in jieba.lcut(text[window_start:end]):
+        out[pos] = word
+        pos += len(word)
+    return out
+
+
+def _may_head(head: str, first_word: str) -> bool:
+    """The words before the ending of a brand: no common kind of finance (供应链, 个人), no phrase,
+    no particle or locative word alone at its start (控制着创客金融, 结构图中海象理财)."""
+    if head.startswith(LEFT_STOP_TUPLE + _NOT_NAME_OPENERS) or re.search("[与和及的或是在]", head[1:]):
+        return False
+    if len(first_word) == 1 and word_tags().get(first_word, "")[:1] in _NOT_FIRST_CHAR:
+        return False
+    if head.endswith(_GENERIC_FINANCE_HEADS) or head.startswith(tuple(w for w in _GENERIC_FINANCE_HEADS if len(w) > 1)):
+        return False
+    tags = word_tags()
+    return tags.get(head[:2], "")[:1] not in _NOT_HEAD_START and tags.get(head[-2:], "")[:1] not in _NOT_HEAD_END and \
+        tags.get(head, "nz")[:1] not in NOT_BRAND_TAGS
+
+
+def find_standalone_platforms(text: str, ctx: Context) -> Iterator[Mention]:
+    """近日，小胖理财发布公告 / 浣熊理财、银号理财: a platform named with no cue word, when its ending is
+    a platform's (理财, 金服 …) and a name-ending word follows it; the longest head of two to four
+    characters that a boundary, stop word or verb may precede, that is no common kind of finance
+    (供应链金融) or phrase (安全理财), and that no name found so far overlaps (下载联璧金融 is
+    联璧金融, found by the registry)."""
+    taken = Occupied((m.start, m.end) for m in ctx.found if m.source != "model")
+    for m in _STANDALONE.finditer(text):
+        end, words_at = m.end(), _word_starts(text, m.start())
+        for start in range(max(0, m.start() - 4), m.start() - 1):
+            name = text[start:end]
+            if start in words_at and re.fullmatch(rf"[{CJK}]+", text[start:m.start()]) and \
+                    _may_precede(text, start) and _may_head(text[start:m.start()], words_at[start]):
+                if name not in ctx.known and looks_like_brand(name) and not taken.overlaps(start, end):
+                    yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
+                break
