@@ -30,6 +30,8 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("persons", "平台实控人韩立峰出逃境外。", ("韩立峰", "Person")),  # a known word (出逃) ends the name
     ("persons", "该公司由自然人邵岩全资控股。", ("邵岩", "Person")),
     ("persons", "公司股东分别为邹远航（占比60%）、伍芳（占比40%）。", ("邹远航", "Person")),
+    ("persons", "公司股东是邹远航（持股80%）、伍芳（持股20%）。", ("伍芳", "Person")),  # the list goes on past an aside
+    ("persons", "穿透发现，邹远航、伍芳、袁立等人参股该公司。", ("伍芳", "Person")),  # 等人 ends a list of people
     ("authorities", "安顺市地方金融监督管理局发文。", ("安顺市地方金融监督管理局", "Regulator")),
     ("authorities", "中国人民银行上海分行发布通知。", ("中国人民银行上海分行", "Regulator")),
     ("authorities", "青松银行被无锡银监分局罚款。", ("无锡银监分局", "Regulator")),
@@ -89,6 +91,7 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
     ("authorities", "该公司曾到税务局办理登记。"),  # a body with no place before it
     ("persons", "法人单位须依法登记。"),  # 单位 is a common word, not a given name
     ("persons", "平台方和担保方由同一股东方实际控制。"),  # 股东方, not 股东 + a name
+    ("persons", "商场、超市等人流密集场所暂停营业。"),  # 等人流: common words, no people
     ("apps", "用户可在官网和APP查看。"),
     ("stock-codes", "交易所交易票据(ETN)规模扩大。"),
     ("platforms", "该平台已经停止运营。"),
