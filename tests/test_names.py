@@ -55,6 +55,9 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("bank-branches", "杭州青松小额贷款有限公司宁波分公司开业。", ("杭州青松小额贷款有限公司宁波分公司", "Lender")),
     ("platforms", "P2P平台易利贷宣布良性退出。", ("易利贷", "Lender")),
     ("platforms", "米袋计划疑跑路。", ("米袋计划", "Lender")),
+    ("platforms", "早报：青蛙金所深陷逾期。", ("青蛙金所", "Lender")),
+    ("platforms", "庭审历时9个月; 青禾贷非法吸存案宣判。", ("青禾贷", "Lender")),
+    ("platforms", "第三则：网贷平台蛙财主非吸案宣判。", ("蛙财主", "Lender")),  # the name follows 平台
     ("short-orgs", "本轮融资由青松资本领投，德邦证券、滕澜实业跟投。", ("滕澜实业", "Organization")),
     ("products", "懒活期、懒定制、懒定期等项目暂停。", ("懒定制", "Product")),
     ("apps", "借款人被青禾速贷APP提前扣款。", ("青禾速贷", "Product")),

@@ -22,7 +22,7 @@ _PLATFORM_BEFORE = re.compile(rf"(?:(?:P2P|网贷|互金|理财|借贷|网络借
 _PLATFORM_LIST = re.compile(rf"((?:{BRAND}[、/])+{BRAND})(?:等)?(?:\d+家|多家|几家)?(?:P2P|网贷|互金|理财)?平台")
 _PLATFORM_EVENT = re.compile(
     rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({BRAND})(?:平台)?(?:已|正式|突然|也)?"
-    r"(?:疑似?|涉嫌)?(?:爆雷|暴雷|逾期|清盘|被立案|立案侦查|被警方立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付)"
+    r"(?:疑似?|涉嫌|深陷|陷入)?(?:爆雷|暴雷|逾期|清盘|被立案|立案侦查|被警方立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付|非法吸存|非吸)"
 )
 
 _BEFORE_PLATFORM = re.compile(rf"([{CJK}A-Za-z0-9]{{2,8}})平台(?!化|型|类|上|内|方|经济|企业|公司|机构|业务)")
@@ -50,7 +50,7 @@ def _platforms_named_before(text: str, known: frozenset[str]) -> Iterator[tuple[
 _PLATFORM_LIST_END = re.compile(_PLATFORM_LIST.pattern + "$")
 _PLATFORM_EVENT_END = re.compile(_PLATFORM_EVENT.pattern + "$")
 _LIST_ANCHOR = re.compile(r"平台")
-_EVENT_ANCHOR = re.compile(r"爆雷|暴雷|逾期|清盘|立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付")
+_EVENT_ANCHOR = re.compile(r"爆雷|暴雷|逾期|清盘|立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付|非法吸存|非吸")
 
 
 def _anchored(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, reach: int) -> Iterator[re.Match[str]]:
@@ -82,6 +82,8 @@ def find_platform_names(text: str, ctx: Context) -> Iterator[Mention]:
         while (w := next((w for w in LEFT_STOPS if text.startswith(w, start)), None)) or \
                 word_tags().get(text[start:start + 2], "")[:1] == "v" and end - start > 3:
             start += len(w) if w else 2
+        if "平台" in text[start:end - 1]:  # 网贷平台懒财主非吸: the name follows the word 平台
+            start += text.rindex("平台", start, end - 1) - start + 2
         name = text[start:end]
         if name in NOT_BRANDS or name in known or len(name) < 2 or name.isdigit() or name.endswith("官网"):
             continue
