@@ -76,6 +76,7 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("standalone-platforms", "也有土豆金融的投资人反馈说。", ("土豆金融", "Lender")),  # 有 opens the clause, not the name
     ("standalone-platforms", "投资人看到石榴财富的返现。", ("石榴财富", "Lender")),  # after a verb
     ("standalone-platforms", "投资的两笔土豆金融的标的到期。", ("土豆金融", "Lender")),  # 两笔/土豆, never 笔土豆金融
+    ("standalone-platforms", "（来源：网贷天眼） 青蛙金服案已查明涉案资金9000多万。", ("青蛙金服", "Lender")),  # X案: its case
     ("regulations", "《关于规范互联网助贷业务的通知》明确要求。", ("关于规范互联网助贷业务的通知", "Regulation")),
     ("regulations", "据《证券时报》报道。", ("证券时报", "Organization")),
     ("markets", "广州网络小贷行业贷款余额增长。", ("广州网络小贷行业", "Market")),

@@ -163,7 +163,7 @@ _NOT_NAME_OPENERS = tuple(words("names", "not_name_openers"))
 # 平台 is left out: X理财平台 is the business of _platforms_named_before, which weighs it
 _STANDALONE = re.compile(
     rf"{alternation(_STANDALONE_ENDINGS)}(?=[，。、；：:;,.!?！？“”\"'（）()\s]|的|旗下|于|已|被|在|发布|表示|称|运营|成立|上线|"
-    r"是|为|宣布|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|实际控制人|实控人|[一两三四五六七八九十\d]+家|$)")
+    r"是|为|宣布|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|实际控制人|实控人|案|[一两三四五六七八九十\d]+家|$)")
 _NOT_BEFORE_NAME = set("vpcdrmq")  # the tags of words that may stand right before a name: 深陷, 由, 两笔
 _NOT_HEAD_START = set("vpcdrm")  # … and may not begin one: 定期理财, 这笔理财
 _NOT_HEAD_END = set("avd")  # 安全理财, 轻松理财: an adjective or verb before the ending makes a phrase
