@@ -56,6 +56,7 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("platforms", "P2P平台易利贷宣布良性退出。", ("易利贷", "Lender")),
     ("platforms", "米袋计划疑跑路。", ("米袋计划", "Lender")),
     ("platforms", "早报：青蛙金所深陷逾期。", ("青蛙金所", "Lender")),
+    ("platforms", "另外，这一家平台——青蛙金服，也危险。", ("青蛙金服", "Lender")),  # a dash or colon after 平台
     ("platforms", "庭审历时9个月; 青禾贷非法吸存案宣判。", ("青禾贷", "Lender")),
     ("platforms", "第三则：网贷平台蛙财主非吸案宣判。", ("蛙财主", "Lender")),  # the name follows 平台
     ("short-orgs", "本轮融资由青松资本领投，德邦证券、滕澜实业跟投。", ("滕澜实业", "Organization")),
@@ -70,9 +71,10 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("bracketed-brands", "据悉，云帆金融（杭州云帆投资管理有限公司）已停业。", ("云帆金融", "Lender")),
     ("subsidiary-lists", "集团以国商信联、国商信达、国商互联等多个子公司形态存在。", ("国商信达", "Organization")),
     ("list-neighbours", "本周出现问题的平台分别为宜人贷、易利贷、农金宝互金。", ("农金宝互金", "Lender")),
+    ("list-neighbours", "一周问题平台：宜人贷、蛙利宝被曝光 。", ("蛙利宝", "Lender")),  # an item ends before 被
     ("former-names", "网贷平台青禾贷(原青禾宝)发布公告。", ("青禾宝", "Lender")),
     ("standalone-platforms", "近日，青蛙理财在其官网发布良性退出公告。", ("青蛙理财", "Lender")),
-    ("standalone-platforms", "问题平台：云帆金服、萝卜金融、有融网。", ("萝卜金融", "Lender")),
+    ("standalone-platforms", "问题名单：云帆金服、萝卜金融、有融网。", ("萝卜金融", "Lender")),
     ("standalone-platforms", "也有土豆金融的投资人反馈说。", ("土豆金融", "Lender")),  # 有 opens the clause, not the name
     ("standalone-platforms", "投资人看到石榴财富的返现。", ("石榴财富", "Lender")),  # after a verb
     ("standalone-platforms", "投资的两笔土豆金融的标的到期。", ("土豆金融", "Lender")),  # 两笔/土豆, never 笔土豆金融

@@ -18,7 +18,7 @@ from kg.extract.names.overlaps import resolve_overlaps
 
 _BRAND_END = (r"(?=[，。、；：:;,.!?！？“”\"'（）()\s]|的|旗下|于|已|被|在|发布|表示|称|运营|平台|成立|上线|是|为|宣布|"
               r"出现|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|非法|疑|实际控制人|实控人|隶属|归属|$)")
-_PLATFORM_BEFORE = re.compile(rf"(?:(?:P2P|网贷|互金|理财|借贷|网络借贷)?平台|P2P)[“\"「]?({BRAND}){_BRAND_END}")
+_PLATFORM_BEFORE = re.compile(rf"(?:(?:P2P|网贷|互金|理财|借贷|网络借贷)?平台|P2P)(?:——|—|：|:)?[“\"「]?({BRAND}){_BRAND_END}")
 _PLATFORM_LIST = re.compile(rf"((?:{BRAND}[、/])+{BRAND})(?:等)?(?:\d+家|多家|几家)?(?:P2P|网贷|互金|理财)?平台")
 _PLATFORM_EVENT = re.compile(
     rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({BRAND})(?:平台)?(?:已|正式|突然|也)?"
@@ -113,9 +113,8 @@ def find_list_neighbours(text: str, ctx: Context) -> Iterator[Mention]:
                     m = _ITEM.match(text, pos + 1)
                     if not m:
                         break
-                    # the longest item that ends at a separator: 山海贷的网贷业务 → 山海贷; never past 等
-                    last = text.find("等", m.start(), m.end())
-                    last = m.end() if last < 0 else last
+                    # the longest item that ends at a separator: 山海贷的网贷业务 → 山海贷; never past 等 or 被
+                    last = min((i for i in (text.find(w, m.start() + 2, m.end()) for w in "等被") if i >= 0), default=m.end())
                     end = next((e for e in range(last, m.start() + 1, -1) if _ends_item(text, e)), None)
                     if end is None:
                         break
