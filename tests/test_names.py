@@ -61,6 +61,9 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("platforms", "第三则：网贷平台蛙财主非吸案宣判。", ("蛙财主", "Lender")),  # the name follows 平台
     ("short-orgs", "本轮融资由青松资本领投，德邦证券、滕澜实业跟投。", ("滕澜实业", "Organization")),
     ("products", "懒活期、懒定制、懒定期等项目暂停。", ("懒定制", "Product")),
+    ("products", "一种是活期理财产品青禾计划，当前年化收益率6.9%。", ("青禾计划", "Product")),  # the cue says product
+    ("products", "并推出第一款P2P产品——青禾贷。", ("青禾贷", "Product")),
+    ("products", "其中云帆金融的产品分别为零花计划、铃兰宝3月期。", ("零花计划", "Product")),
     ("apps", "借款人被青禾速贷APP提前扣款。", ("青禾速贷", "Product")),
     ("apps", "投资者登录青禾理财APP查看。", ("青禾理财", "Lender")),
     ("stock-codes", "原标题：青禾支付通(08325)旗下小贷公司获批。", ("青禾支付通", "Organization")),
@@ -101,6 +104,7 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
     ("apps", "用户可在官网和APP查看。"),
     ("stock-codes", "交易所交易票据(ETN)规模扩大。"),
     ("platforms", "该平台已经停止运营。"),
+    ("products", "他购买了理财产品银行理财计划。"),  # a kind of product (银行…), not one
     ("standalone-platforms", "发展科技金融、绿色金融和普惠金融。"),  # kinds of finance, not platforms
     ("standalone-platforms", "这样才能安全理财。"),  # a phrase: an adjective before the ending
     ("standalone-platforms", "他们买的定期理财和活期理财怎么办？"),
