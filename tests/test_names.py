@@ -63,6 +63,7 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("products", "懒活期、懒定制、懒定期等项目暂停。", ("懒定制", "Product")),
     ("products", "一种是活期理财产品青禾计划，当前年化收益率6.9%。", ("青禾计划", "Product")),  # the cue says product
     ("products", "并推出第一款P2P产品——青禾贷。", ("青禾贷", "Product")),
+    ("products", "平台曾发布青禾宝产品兑付进展公告。", ("青禾宝", "Product")),  # the name before the word 产品
     ("products", "其中云帆金融的产品分别为零花计划、铃兰宝3月期。", ("零花计划", "Product")),
     ("apps", "借款人被青禾速贷APP提前扣款。", ("青禾速贷", "Product")),
     ("apps", "投资者登录青禾理财APP查看。", ("青禾理财", "Lender")),
@@ -105,6 +106,7 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
     ("stock-codes", "交易所交易票据(ETN)规模扩大。"),
     ("platforms", "该平台已经停止运营。"),
     ("products", "他购买了理财产品银行理财计划。"),  # a kind of product (银行…), not one
+    ("products", "旗下的出借产品较少。"),  # 出借产品: a kind, no verb that names a product before it
     ("standalone-platforms", "发展科技金融、绿色金融和普惠金融。"),  # kinds of finance, not platforms
     ("standalone-platforms", "这样才能安全理财。"),  # a phrase: an adjective before the ending
     ("standalone-platforms", "他们买的定期理财和活期理财怎么办？"),

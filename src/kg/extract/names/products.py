@@ -23,6 +23,10 @@ _NAMED_PRODUCT = re.compile(
     rf"([{CJK}A-Za-z]{{1,5}}?(?:{PRODUCT_ENDINGS}|计划))(?=[、，,。；;\d(（\s”\"」]|等|产品|$)")
 
 
+_PRODUCT_BEFORE_WORD = re.compile(
+    rf"(?:发布|下线|上线|推出|购买|投资)了?[“\"「]?([{CJK}A-Za-z]{{1,5}}?(?:{PRODUCT_ENDINGS}|计划))[”\"」]?产品")
+
+
 _PRODUCT_OWNER = re.compile(rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({BRAND})(?:的)?(?:理财)?(?=产品(?:分为|包括|有|如)|推出)")
 
 
@@ -61,6 +65,10 @@ def find_product_lists(text: str, ctx: Context) -> Iterator[Mention]:
                     not _generic_compound(item) and (any_shape or PRODUCT_SHAPE.search(item)):
                 yield Mention(pos, pos + len(item), item, "Product", None, None, "product-list")
             pos += len(item) + 1
+    for m in _PRODUCT_BEFORE_WORD.finditer(text):  # 下线定期宝产品: the name before the word 产品
+        name = m.group(1)
+        if len(name) >= 3 and name not in known and looks_like_brand(name) and not _generic_compound(name):
+            yield Mention(m.start(1), m.end(1), name, "Product", None, None, "product-list")
     for m in _NAMED_PRODUCT.finditer(text):  # 理财产品零钱计划, 新产品应收宝, 产品——赎楼贷
         name = m.group(1)
         # the cue says it is a product: two common words (零钱计划) may name one, a kind (银行理财) may not
