@@ -30,6 +30,8 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("persons", "平台实控人韩立峰出逃境外。", ("韩立峰", "Person")),  # a known word (出逃) ends the name
     ("persons", "该公司由自然人邵岩全资控股。", ("邵岩", "Person")),
     ("persons", "公司股东分别为邹远航（占比60%）、伍芳（占比40%）。", ("邹远航", "Person")),
+    ("persons", "公司股东是邹远航（持股80%）、伍芳（持股20%）。", ("伍芳", "Person")),  # the list goes on past an aside
+    ("persons", "穿透发现，邹远航、伍芳、袁立等人参股该公司。", ("伍芳", "Person")),  # 等人 ends a list of people
     ("authorities", "安顺市地方金融监督管理局发文。", ("安顺市地方金融监督管理局", "Regulator")),
     ("authorities", "中国人民银行上海分行发布通知。", ("中国人民银行上海分行", "Regulator")),
     ("authorities", "青松银行被无锡银监分局罚款。", ("无锡银监分局", "Regulator")),
@@ -53,8 +55,16 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("bank-branches", "杭州青松小额贷款有限公司宁波分公司开业。", ("杭州青松小额贷款有限公司宁波分公司", "Lender")),
     ("platforms", "P2P平台易利贷宣布良性退出。", ("易利贷", "Lender")),
     ("platforms", "米袋计划疑跑路。", ("米袋计划", "Lender")),
+    ("platforms", "早报：青蛙金所深陷逾期。", ("青蛙金所", "Lender")),
+    ("platforms", "另外，这一家平台——青蛙金服，也危险。", ("青蛙金服", "Lender")),  # a dash or colon after 平台
+    ("platforms", "庭审历时9个月; 青禾贷非法吸存案宣判。", ("青禾贷", "Lender")),
+    ("platforms", "第三则：网贷平台蛙财主非吸案宣判。", ("蛙财主", "Lender")),  # the name follows 平台
     ("short-orgs", "本轮融资由青松资本领投，德邦证券、滕澜实业跟投。", ("滕澜实业", "Organization")),
     ("products", "懒活期、懒定制、懒定期等项目暂停。", ("懒定制", "Product")),
+    ("products", "一种是活期理财产品青禾计划，当前年化收益率6.9%。", ("青禾计划", "Product")),  # the cue says product
+    ("products", "并推出第一款P2P产品——青禾贷。", ("青禾贷", "Product")),
+    ("products", "平台曾发布青禾宝产品兑付进展公告。", ("青禾宝", "Product")),  # the name before the word 产品
+    ("products", "其中云帆金融的产品分别为零花计划、铃兰宝3月期。", ("零花计划", "Product")),
     ("apps", "借款人被青禾速贷APP提前扣款。", ("青禾速贷", "Product")),
     ("apps", "投资者登录青禾理财APP查看。", ("青禾理财", "Lender")),
     ("stock-codes", "原标题：青禾支付通(08325)旗下小贷公司获批。", ("青禾支付通", "Organization")),
@@ -65,7 +75,14 @@ def found_by(name: str, text: str) -> set[tuple[str, str]]:
     ("bracketed-brands", "据悉，云帆金融（杭州云帆投资管理有限公司）已停业。", ("云帆金融", "Lender")),
     ("subsidiary-lists", "集团以国商信联、国商信达、国商互联等多个子公司形态存在。", ("国商信达", "Organization")),
     ("list-neighbours", "本周出现问题的平台分别为宜人贷、易利贷、农金宝互金。", ("农金宝互金", "Lender")),
+    ("list-neighbours", "一周问题平台：宜人贷、蛙利宝被曝光 。", ("蛙利宝", "Lender")),  # an item ends before 被
     ("former-names", "网贷平台青禾贷(原青禾宝)发布公告。", ("青禾宝", "Lender")),
+    ("standalone-platforms", "近日，青蛙理财在其官网发布良性退出公告。", ("青蛙理财", "Lender")),
+    ("standalone-platforms", "问题名单：云帆金服、萝卜金融、有融网。", ("萝卜金融", "Lender")),
+    ("standalone-platforms", "也有土豆金融的投资人反馈说。", ("土豆金融", "Lender")),  # 有 opens the clause, not the name
+    ("standalone-platforms", "投资人看到石榴财富的返现。", ("石榴财富", "Lender")),  # after a verb
+    ("standalone-platforms", "投资的两笔土豆金融的标的到期。", ("土豆金融", "Lender")),  # 两笔/土豆, never 笔土豆金融
+    ("standalone-platforms", "（来源：网贷天眼） 青蛙金服案已查明涉案资金9000多万。", ("青蛙金服", "Lender")),  # X案: its case
     ("regulations", "《关于规范互联网助贷业务的通知》明确要求。", ("关于规范互联网助贷业务的通知", "Regulation")),
     ("regulations", "据《证券时报》报道。", ("证券时报", "Organization")),
     ("markets", "广州网络小贷行业贷款余额增长。", ("广州网络小贷行业", "Market")),
@@ -84,9 +101,16 @@ def test_each_recogniser_finds_its_names(recogniser, text, mention):
     ("authorities", "该公司曾到税务局办理登记。"),  # a body with no place before it
     ("persons", "法人单位须依法登记。"),  # 单位 is a common word, not a given name
     ("persons", "平台方和担保方由同一股东方实际控制。"),  # 股东方, not 股东 + a name
+    ("persons", "商场、超市等人流密集场所暂停营业。"),  # 等人流: common words, no people
     ("apps", "用户可在官网和APP查看。"),
     ("stock-codes", "交易所交易票据(ETN)规模扩大。"),
     ("platforms", "该平台已经停止运营。"),
+    ("products", "他购买了理财产品银行理财计划。"),  # a kind of product (银行…), not one
+    ("products", "旗下的出借产品较少。"),  # 出借产品: a kind, no verb that names a product before it
+    ("standalone-platforms", "发展科技金融、绿色金融和普惠金融。"),  # kinds of finance, not platforms
+    ("standalone-platforms", "这样才能安全理财。"),  # a phrase: an adjective before the ending
+    ("standalone-platforms", "他们买的定期理财和活期理财怎么办？"),
+    ("standalone-platforms", "选择理财平台的时候要谨慎。"),  # X理财平台 is the platforms recogniser's business
     ("bank-branches", "青禾云帆投资管理有限公司在芜湖设立分公司。"),  # a branch set up, not named
     ("bank-branches", "青禾云帆投资管理有限公司子公司发布公告。"),
     ("platform-cues", "该公司以平台为掩护从事放贷业务。"),  # no name, only the word 平台

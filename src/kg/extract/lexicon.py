@@ -74,6 +74,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "names.yaml": {
         "left_stops": WORDS, "name_initials": WORDS, "not_brands": WORDS, "not_brand_tags": WORDS,
         "brand_endings": WORDS, "product_endings": WORDS, "platform_endings": WORDS,
+        "standalone_platform_endings": WORDS, "generic_finance_heads": WORDS, "not_name_openers": WORDS,
         "org_businesses": WORDS, "not_orgs": WORDS, "generic_before_platform": WORDS, "app_stops": WORDS,
         "listed_stops": WORDS, "product_kinds": WORDS, "market_segments": WORDS, "national_prefixes": WORDS,
         "commissions": WORDS, "local_office_endings": WORDS, "local_bodies": WORDS, "sub_units": WORDS, "partnership_forms": WORDS, "bank_branch_endings": WORDS,

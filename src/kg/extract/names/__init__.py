@@ -24,7 +24,9 @@ from kg.extract.names.organisations import find_short_org_names
 from kg.extract.names.overlaps import resolve_overlaps
 from kg.extract.names.persons import find_persons
 from kg.extract.names.places import find_gazetteer_places
-from kg.extract.names.platforms import find_former_names, find_list_neighbours, find_platform_names
+from kg.extract.names.platforms import (
+    find_former_names, find_list_neighbours, find_platform_names, find_standalone_platforms,
+)
 from kg.extract.names.products import find_product_lists
 from kg.extract.names.registry import find_registry_names
 from kg.extract.names.repeats import find_repeats
@@ -57,6 +59,7 @@ RECOGNISERS: tuple[Step, ...] = (
     Step("subsidiary-lists", 9, find_listed_subsidiaries),
     Step("list-neighbours", 9, find_list_neighbours),  # reads the overlap-resolved names so far
     Step("former-names", 9, find_former_names),
+    Step("standalone-platforms", 9, find_standalone_platforms),  # gives way to every name found before it
     Step("repeats", 9, find_repeats),  # a repeat keeps its original's recogniser and priority
     Step("regulations", 9, find_regulations),
     Step("markets", 1, find_markets),

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from kg.extract.lexicon import alternation, words
-from kg.extract.names.base import CJK, NAME_START_OK, Context, Mention, word_tags
+from kg.extract.names.base import CJK, LEFT_STOP_TUPLE, NAME_START_OK, Context, Mention, word_tags
 
 
 SURNAMES = set("".join(words("persons", "surnames")))
@@ -73,10 +73,12 @@ def find_persons(text: str, ctx: Context) -> Iterator[Mention]:
                 break
             seen.add(i)
             yield Mention(i, end, text[i:end], "Person", None, None, "person")
-            if text[end:end + 1] == "、":  # 股东巍伟、王伟
-                i = end + 1
+            after = _after_aside(text, end)
+            if text[after:after + 1] == "、":  # 股东巍伟、王伟; 股东是武雪锋（持股80%）、张静
+                i = after + 1
                 continue
             break
+    yield from _listed_people(text, seen)
     for m in _NAME_THEN_CUE.finditer(text):
         for size in (3, 2):
             i = m.start() - size
@@ -89,3 +91,40 @@ def find_persons(text: str, ctx: Context) -> Iterator[Mention]:
                 seen.add(i)
                 yield Mention(i, m.start(), text[i:m.start()], "Person", None, None, "person")
                 break
+
+
+_ASIDE = re.compile(r"[（(][^（()）]{1,12}[）)]")
+
+
+def _after_aside(text: str, end: int) -> int:
+    """Past a short bracketed aside after a name (武雪锋（持股80%）), so a list can go on after it."""
+    m = _ASIDE.match(text, end)
+    return m.end() if m else end
+
+
+_PEOPLE_LIST = re.compile(rf"((?:[{CJK}]{{2,3}}、)+[{CJK}]{{2,3}})等(?:人|[\d一二三四五六七八九十]+人)")
+
+
+def _listed_people(text: str, seen: set[int]) -> Iterator[Mention]:
+    """李某芹、张某、杭某等人参股: a list that ends in 等人 names people with no title before them,
+    when every item is a surname and a given name exactly and the list starts a clause or follows a stop word."""
+    for m in _PEOPLE_LIST.finditer(text):
+        start = m.start(1)
+        items, pos = [], start
+        for item in m.group(1).split("、"):
+            items.append((pos, pos + len(item)))
+            pos += len(item) + 1
+        first = items[0]
+        # the first item may have run into the words before it: take its last two or three characters
+        first = next(((s, first[1]) for s in (first[1] - 3, first[1] - 2) if s >= first[0] and
+                      _name_at(text, s) == first[1] and _list_may_start(text, s)), None)
+        if first is None or any(_name_at(text, s) != e for s, e in items[1:]):
+            continue
+        for s, e in [first, *items[1:]]:
+            if s not in seen:
+                seen.add(s)
+                yield Mention(s, e, text[s:e], "Person", None, None, "person")
+
+
+def _list_may_start(text: str, start: int) -> bool:
+    return start == 0 or bool(NAME_START_OK.match(text[start - 1])) or text[max(0, start - 4):start].endswith(LEFT_STOP_TUPLE)

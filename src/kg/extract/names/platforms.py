@@ -6,19 +6,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import jieba
+
 from kg.extract.lexicon import alternation, words
-from kg.extract.names.base import CJK, LEFT_STOPS, Context, Mention, name_start, word_tags
-from kg.extract.names.brands import APP_BRAND, BRAND, NOT_BRANDS, looks_like_brand
+from kg.extract.names.base import (
+    CJK, LEFT_STOP_TUPLE, LEFT_STOPS, SEPARATORS, Context, Mention, Occupied, name_start, word_tags,
+)
+from kg.extract.names.brands import APP_BRAND, BRAND, NOT_BRAND_TAGS, NOT_BRANDS, looks_like_brand
 from kg.extract.names.overlaps import resolve_overlaps
 
 
 _BRAND_END = (r"(?=[，。、；：:;,.!?！？“”\"'（）()\s]|的|旗下|于|已|被|在|发布|表示|称|运营|平台|成立|上线|是|为|宣布|"
               r"出现|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|非法|疑|实际控制人|实控人|隶属|归属|$)")
-_PLATFORM_BEFORE = re.compile(rf"(?:(?:P2P|网贷|互金|理财|借贷|网络借贷)?平台|P2P)[“\"「]?({BRAND}){_BRAND_END}")
+_PLATFORM_BEFORE = re.compile(rf"(?:(?:P2P|网贷|互金|理财|借贷|网络借贷)?平台|P2P)(?:——|—|：|:)?[“\"「]?({BRAND}){_BRAND_END}")
 _PLATFORM_LIST = re.compile(rf"((?:{BRAND}[、/])+{BRAND})(?:等)?(?:\d+家|多家|几家)?(?:P2P|网贷|互金|理财)?平台")
 _PLATFORM_EVENT = re.compile(
     rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({BRAND})(?:平台)?(?:已|正式|突然|也)?"
-    r"(?:疑似?|涉嫌)?(?:爆雷|暴雷|逾期|清盘|被立案|立案侦查|被警方立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付)"
+    r"(?:疑似?|涉嫌|深陷|陷入)?(?:爆雷|暴雷|逾期|清盘|被立案|立案侦查|被警方立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付|非法吸存|非吸)"
 )
 
 _BEFORE_PLATFORM = re.compile(rf"([{CJK}A-Za-z0-9]{{2,8}})平台(?!化|型|类|上|内|方|经济|企业|公司|机构|业务)")
@@ -46,7 +50,7 @@ def _platforms_named_before(text: str, known: frozenset[str]) -> Iterator[tuple[
 _PLATFORM_LIST_END = re.compile(_PLATFORM_LIST.pattern + "$")
 _PLATFORM_EVENT_END = re.compile(_PLATFORM_EVENT.pattern + "$")
 _LIST_ANCHOR = re.compile(r"平台")
-_EVENT_ANCHOR = re.compile(r"爆雷|暴雷|逾期|清盘|立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付")
+_EVENT_ANCHOR = re.compile(r"爆雷|暴雷|逾期|清盘|立案|良性退出|停止运营|跑路|失联|宣布清退|无法兑付|非法吸存|非吸")
 
 
 def _anchored(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, reach: int) -> Iterator[re.Match[str]]:
@@ -78,6 +82,8 @@ def find_platform_names(text: str, ctx: Context) -> Iterator[Mention]:
         while (w := next((w for w in LEFT_STOPS if text.startswith(w, start)), None)) or \
                 word_tags().get(text[start:start + 2], "")[:1] == "v" and end - start > 3:
             start += len(w) if w else 2
+        if "平台" in text[start:end - 1]:  # 网贷平台懒财主非吸: the name follows the word 平台
+            start += text.rindex("平台", start, end - 1) - start + 2
         name = text[start:end]
         if name in NOT_BRANDS or name in known or len(name) < 2 or name.isdigit() or name.endswith("官网"):
             continue
@@ -107,9 +113,8 @@ def find_list_neighbours(text: str, ctx: Context) -> Iterator[Mention]:
                     m = _ITEM.match(text, pos + 1)
                     if not m:
                         break
-                    # the longest item that ends at a separator: 山海贷的网贷业务 → 山海贷; never past 等
-                    last = text.find("等", m.start(), m.end())
-                    last = m.end() if last < 0 else last
+                    # the longest item that ends at a separator: 山海贷的网贷业务 → 山海贷; never past 等 or 被
+                    last = min((i for i in (text.find(w, m.start() + 2, m.end()) for w in "等被") if i >= 0), default=m.end())
                     end = next((e for e in range(last, m.start() + 1, -1) if _ends_item(text, e)), None)
                     if end is None:
                         break
@@ -148,3 +153,67 @@ def find_former_names(text: str, ctx: Context) -> Iterator[Mention]:
         former = _FORMER.match(text, m.end)
         if former and former.group(1) not in known and former.group(1) != m.text:
             yield Mention(former.start(1), former.end(1), former.group(1), m.category, m.kind, None, "platform")
+
+
+
+_STANDALONE_ENDINGS = words("names", "standalone_platform_endings")
+_GENERIC_FINANCE_HEADS = words("names", "generic_finance_heads")
+_NOT_NAME_OPENERS = tuple(words("names", "not_name_openers"))
+# 平台 is left out: X理财平台 is the business of _platforms_named_before, which weighs it
+_STANDALONE = re.compile(
+    rf"{alternation(_STANDALONE_ENDINGS)}(?=[，。、；：:;,.!?！？“”\"'（）()\s]|的|旗下|于|已|被|在|发布|表示|称|运营|成立|上线|"
+    r"是|为|宣布|爆雷|暴雷|逾期|清盘|立案|涉嫌|良性退出|等|和|与|及|停止|跑路|失联|兑付|实际控制人|实控人|案|[一两三四五六七八九十\d]+家|$)")
+_NOT_BEFORE_NAME = set("vpcdrmq")  # the tags of words that may stand right before a name: 深陷, 由, 两笔
+_NOT_HEAD_START = set("vpcdrm")  # … and may not begin one: 定期理财, 这笔理财
+_NOT_HEAD_END = set("avd")  # 安全理财, 轻松理财: an adjective or verb before the ending makes a phrase
+_NOT_FIRST_CHAR = set("fuqpcdrm")  # 中, 着, 次 …: a single-character word of these tags opens no name
+
+
+def _may_precede(text: str, start: int) -> bool:
+    """A clause boundary, a stop word, or a verb, pronoun or number word jieba knows before a name."""
+    before = text[max(0, start - 4):start]
+    return start == 0 or text[start - 1] in SEPARATORS + "#" or before.endswith(LEFT_STOP_TUPLE) or \
+        before.endswith(_NOT_NAME_OPENERS) or word_tags().get(before[-2:], "")[:1] in _NOT_BEFORE_NAME
+
+
+def _word_starts(text: str, end: int) -> dict[int, str]:
+    """Where jieba starts a word in the eight characters before `end` (两笔/米缸: never 笔米缸), with
+    the word: a name starts where a word does."""
+    window_start, out = max(0, end - 8), {}
+    pos = window_start
+    for word in jieba.lcut(text[window_start:end]):
+        out[pos] = word
+        pos += len(word)
+    return out
+
+
+def _may_head(head: str, first_word: str) -> bool:
+    """The words before the ending of a brand: no common kind of finance (供应链, 个人), no phrase,
+    no particle or locative word alone at its start (控制着创客金融, 结构图中海象理财)."""
+    if head.startswith(LEFT_STOP_TUPLE + _NOT_NAME_OPENERS) or re.search("[与和及的或是在]", head[1:]):
+        return False
+    if len(first_word) == 1 and word_tags().get(first_word, "")[:1] in _NOT_FIRST_CHAR:
+        return False
+    if head.endswith(_GENERIC_FINANCE_HEADS) or head.startswith(tuple(w for w in _GENERIC_FINANCE_HEADS if len(w) > 1)):
+        return False
+    tags = word_tags()
+    return tags.get(head[:2], "")[:1] not in _NOT_HEAD_START and tags.get(head[-2:], "")[:1] not in _NOT_HEAD_END and \
+        tags.get(head, "nz")[:1] not in NOT_BRAND_TAGS
+
+
+def find_standalone_platforms(text: str, ctx: Context) -> Iterator[Mention]:
+    """近日，小胖理财发布公告 / 浣熊理财、银号理财: a platform named with no cue word, when its ending is
+    a platform's (理财, 金服 …) and a name-ending word follows it; the longest head of two to four
+    characters that a boundary, stop word or verb may precede, that is no common kind of finance
+    (供应链金融) or phrase (安全理财), and that no name found so far overlaps (下载联璧金融 is
+    联璧金融, found by the registry)."""
+    taken = Occupied((m.start, m.end) for m in ctx.found if m.source != "model")
+    for m in _STANDALONE.finditer(text):
+        end, words_at = m.end(), _word_starts(text, m.start())
+        for start in range(max(0, m.start() - 4), m.start() - 1):
+            name = text[start:end]
+            if start in words_at and re.fullmatch(rf"[{CJK}]+", text[start:m.start()]) and \
+                    _may_precede(text, start) and _may_head(text[start:m.start()], words_at[start]):
+                if name not in ctx.known and looks_like_brand(name) and not taken.overlaps(start, end):
+                    yield Mention(start, end, name, "Lender", "P2PLender", None, "platform")
+                break

@@ -17,6 +17,16 @@ _PRODUCT_LIST_CUE = re.compile(r"(?:产品(?:分为|包括|有|如)|推出(?:了
 _PRODUCT_ITEM = re.compile(rf"([{CJK}A-Za-z]{{1,5}}{PRODUCT_ENDINGS})(?=[、，,。；;\d(（\s]|等|更|是|为|$)")
 
 
+# a product named right after a word that says it is one: 活期理财产品X, 新产品X, 产品——X, 产品分别为X
+_NAMED_PRODUCT = re.compile(
+    rf"(?:(?:理财|活期|定期|新|一款|P2P)产品|产品(?:分别为|为|是|名为))(?:——|—|：|:)?[“\"「]?"
+    rf"([{CJK}A-Za-z]{{1,5}}?(?:{PRODUCT_ENDINGS}|计划))(?=[、，,。；;\d(（\s”\"」]|等|产品|$)")
+
+
+_PRODUCT_BEFORE_WORD = re.compile(
+    rf"(?:发布|下线|上线|推出|购买|投资)了?[“\"「]?([{CJK}A-Za-z]{{1,5}}?(?:{PRODUCT_ENDINGS}|计划))[”\"」]?产品")
+
+
 _PRODUCT_OWNER = re.compile(rf"(?:^|(?<=[，。、；：:;,!?！？“”\"（）()\s]))({BRAND})(?:的)?(?:理财)?(?=产品(?:分为|包括|有|如)|推出)")
 
 
@@ -55,6 +65,16 @@ def find_product_lists(text: str, ctx: Context) -> Iterator[Mention]:
                     not _generic_compound(item) and (any_shape or PRODUCT_SHAPE.search(item)):
                 yield Mention(pos, pos + len(item), item, "Product", None, None, "product-list")
             pos += len(item) + 1
+    for m in _PRODUCT_BEFORE_WORD.finditer(text):  # 下线定期宝产品: the name before the word 产品
+        name = m.group(1)
+        if len(name) >= 3 and name not in known and looks_like_brand(name) and not _generic_compound(name):
+            yield Mention(m.start(1), m.end(1), name, "Product", None, None, "product-list")
+    for m in _NAMED_PRODUCT.finditer(text):  # 理财产品零钱计划, 新产品应收宝, 产品——赎楼贷
+        name = m.group(1)
+        # the cue says it is a product: two common words (零钱计划) may name one, a kind (银行理财) may not
+        if len(name) >= 3 and name not in known and looks_like_brand(name) and \
+                not name.startswith(_PRODUCT_KINDS) and not name.endswith(_PRODUCT_KINDS):
+            yield Mention(m.start(1), m.end(1), name, "Product", None, None, "product-list")
     for cue in _PRODUCT_LIST_CUE.finditer(text):
         pos, end_of_list = cue.end(), min(len(text), cue.end() + 160)
         stop = text.find("。", pos)
