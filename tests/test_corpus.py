@@ -206,11 +206,7 @@ def test_txt_starting_with_a_rule_is_still_plain_text(tmp_path: Path) -> None:
 
 
 def test_iter_corpus_yields_articles_and_errors_in_name_order(tmp_path: Path) -> None:
-    write(tmp_path / "a.md", GOOD)
-    write(tmp_path / "b.md", "---\nid: b\ntitle: 标题\n正文。\n")  # never closed
-    write(tmp_path / "c.md", GOOD.replace("完成增资。", "完成了增资，另一篇。"))  # id of a.md again
-    write(tmp_path / "d.md", GOOD.replace("sample-one", "sample-two").replace("\n注册", "\n\n 注册"))  # a.md's text
-    write(tmp_path / "e.md", GOOD.replace("sample-one", "sample-three").replace("完成增资。", "获批牌照。"))
+    _mixed_corpus(tmp_path)
     write(tmp_path / ".e.md.1234.tmp", "half written")
     write(tmp_path / "notes.txt", "not a corpus file")
     items = list(iter_corpus(tmp_path))
