@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from train.texts import ROOT, SHARED, gold_article, gold_files, load_gold
+from train.texts import SHARED, gold_article, gold_files, load_gold
 
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
